@@ -1,0 +1,76 @@
+/** Code tables of contract §4. */
+
+/** 医疗类别: national classes. */
+export const MED_TYPE: Readonly<Record<string, string>> = {
+  '11': '普通门诊',
+  '12': '门诊挂号',
+  '13': '急诊',
+  '14': '门诊慢特病',
+  '21': '普通住院',
+  '22': '外伤住院',
+  '24': '急诊转住院',
+  '25': '异地住院',
+  '28': '日间手术',
+  '41': '定点药店购药',
+  '51': '生育门诊',
+  '52': '生育住院',
+};
+
+/**
+ * The national class of a med_type, provincial sub-codes (`140104`, `2105`) mapped by their
+ * two-character prefix; undefined for a code no class matches (kept as sent, class left empty).
+ */
+export function medTypeClass(medType: string): string | undefined {
+  const prefix = medType.slice(0, 2);
+  return prefix in MED_TYPE ? prefix : undefined;
+}
+
+export const MED_CHRGITM_TYPE: Readonly<Record<string, string>> = {
+  '01': '床位费',
+  '02': '诊察费',
+  '03': '检查费',
+  '04': '化验费',
+  '05': '治疗费',
+  '06': '手术费',
+  '07': '护理费',
+  '08': '卫生材料费',
+  '09': '西药费',
+  '10': '中药饮片费',
+  '11': '中成药费',
+  '12': '一般诊疗费',
+  '13': '挂号费',
+  '14': '其他费',
+};
+
+export const INSUTYPE: Readonly<Record<string, string>> = {
+  '310': '职工基本医疗保险',
+  '320': '公务员医疗补助',
+  '330': '大额医疗费用补助',
+  '340': '离休',
+  '390': '城乡居民基本医疗保险',
+  '392': '城乡居民大病保险',
+  '410': '长期照护保险',
+  '510': '生育保险',
+};
+
+export const GEND: Readonly<Record<string, string>> = { '1': '男', '2': '女', '0': '未知', '9': '未说明' };
+
+export const DSCG_WAY: Readonly<Record<string, string>> = {
+  '1': '医嘱离院',
+  '2': '医嘱转院',
+  '3': '医嘱转社区卫生服务机构/乡镇卫生院',
+  '4': '非医嘱离院',
+  '5': '死亡',
+  '9': '其他',
+};
+
+export const LIST_TYPE: Readonly<Record<string, string>> = {
+  '101': '西药中成药',
+  '102': '中药饮片',
+  '201': '医疗服务项目',
+  '301': '医用耗材',
+};
+export const HOSP_LV: Readonly<Record<string, string>> = { '1': '一级', '2': '二级', '3': '三级', '9': '未定级' };
+export const FIXMEDINS_TYPE: Readonly<Record<string, string>> = { '1': '医疗机构', '2': '零售药店' };
+export const PRAC_TYPE: Readonly<Record<string, string>> = { '1': '医师', '2': '药师', '3': '护士', '4': '技师' };
+export const CHRGITM_LV: Readonly<Record<string, string>> = { '1': '甲', '2': '乙', '3': '丙' };

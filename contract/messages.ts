@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import {
+  Discharge,
+  FeeLine,
+  PsiChange,
+  PsiDeletion,
+  PsiPurchase,
+  PsiSale,
+  PsiStocktake,
+  Settlement,
+  SettlementCancel,
+  Visit,
+} from './bodies.js';
+
+/** The canonical tables a message lands in (contract §1 table of infno). */
+export type TableName = 'visit' | 'discharge' | 'fee_line' | 'settlement' | 'settlement_cancel' | 'psi_line' | 'psi_deletion';
+
+type Line = Record<string, unknown>;
+
+export interface MessageType {
+  readonly infno: string;
+  readonly name: string;
+  readonly table: TableName;
+  /** Schema of `input`. */
+  readonly input: z.ZodType<Record<string, unknown>, unknown>;
+  /** The key under `input` that holds the line(s). */
+  readonly bodyKey: string;
+  /** Schema of one line. */
+  readonly line: z.ZodObject;
+  /** True when `input[bodyKey]` is a non-empty array of lines whose `uniqueField` is unique. */
+  readonly many: boolean;
+  readonly uniqueField?: string;
+  /** 进销存 kind (contract §1 keys): 1 盘存, 2 变更, 3 采购/退货, 4 销售/退货. */
+  readonly psiKind?: 1 | 2 | 3 | 4;
+}
+
+/** A non-empty array of lines whose `field` is unique within the message (a duplicate key in one message is ambiguous). */
+function lines(line: z.ZodObject, field: string) {
+  return z
+    .array(line)
+    .min(1)
+    .superRefine((arr, ctx) => {
+      const seen = new Map<unknown, number>();
+      arr.forEach((l, i) => {
+        const k = (l as Line)[field];
+        const first = seen.get(k);
+        if (first !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, field],
+            message: '同一消息内键重复',
+            params: { code: 'duplicate-key-in-message', expected: `唯一的 ${field}`, got: `与第${first + 1}条相同 ${JSON.stringify(k)}` },
+          });
+        else seen.set(k, i);
+      });
+    });
+}
+
+type Def = Pick<MessageType, 'infno' | 'name' | 'table' | 'bodyKey' | 'line'> & { psiKind?: 1 | 2 | 3 | 4; uniqueField?: string };
+
+function messageType(d: Def): MessageType {
+  const many = d.uniqueField !== undefined;
+  const body = many ? lines(d.line, d.uniqueField as string) : d.line;
+  return { ...d, many, input: z.looseObject({ [d.bodyKey]: body }) };
+}
+
+const psi = (infno: string, name: string, bodyKey: string, psiKind: 1 | 2 | 3 | 4, line: z.ZodObject) =>
+  messageType({ infno, name, table: 'psi_line', bodyKey, psiKind, line, uniqueField: 'fixmedins_bchno' });
+
+const types: MessageType[] = [
+  messageType({ infno: '2201', name: '门诊挂号', table: 'visit', bodyKey: 'data', line: Visit }),
+  messageType({ infno: '2401', name: '入院办理', table: 'visit', bodyKey: 'data', line: Visit }),
+  messageType({ infno: '2402', name: '出院办理', table: 'discharge', bodyKey: 'data', line: Discharge }),
+  messageType({
+    infno: '2204',
+    name: '门诊费用明细上传',
+    table: 'fee_line',
+    bodyKey: 'feedetail',
+    line: FeeLine,
+    uniqueField: 'feedetl_sn',
+  }),
+  messageType({
+    infno: '2301',
+    name: '住院费用明细上传',
+    table: 'fee_line',
+    bodyKey: 'feedetail',
+    line: FeeLine,
+    uniqueField: 'feedetl_sn',
+  }),
+  messageType({ infno: '2207', name: '门诊结算', table: 'settlement', bodyKey: 'setlinfo', line: Settlement }),
+  messageType({ infno: '2304', name: '住院结算', table: 'settlement', bodyKey: 'setlinfo', line: Settlement }),
+  messageType({ infno: '2208', name: '门诊结算撤销', table: 'settlement_cancel', bodyKey: 'data', line: SettlementCancel }),
+  messageType({ infno: '2305', name: '住院结算撤销', table: 'settlement_cancel', bodyKey: 'data', line: SettlementCancel }),
+  psi('3501', '商品盘存上传', 'invinfo', 1, PsiStocktake),
+  psi('3502', '商品库存变更', 'invinfo', 2, PsiChange),
+  psi('3503', '商品采购', 'purcinfo', 3, PsiPurchase),
+  psi('3504', '商品采购退货', 'purcinfo', 3, PsiPurchase),
+  psi('3505', '商品销售', 'selinfo', 4, PsiSale),
+  psi('3506', '商品销售退货', 'selinfo', 4, PsiSale),
+  messageType({ infno: '3507', name: '商品信息删除', table: 'psi_deletion', bodyKey: 'data', line: PsiDeletion }),
+];
+
+export const MESSAGE_TYPES: ReadonlyMap<string, MessageType> = new Map(types.map((t) => [t.infno, t]));
+
+/** Default topic of each infno (contract §1); the consumer routes by infno, not by topic. */
+export function defaultTopic(infno: string): string {
+  if (['2201', '2401', '2402'].includes(infno)) return 'hi.visit';
+  if (['2204', '2301'].includes(infno)) return 'hi.fee';
+  if (['2207', '2304', '2208', '2305'].includes(infno)) return 'hi.settlement';
+  return 'hi.psi';
+}
+
+/** The schemas whose fields form each table's columns. */
+export const TABLE_LINE_SCHEMAS: Record<TableName, z.ZodObject[]> = {
+  visit: [Visit],
+  discharge: [Discharge],
+  fee_line: [FeeLine],
+  settlement: [Settlement],
+  settlement_cancel: [SettlementCancel],
+  psi_line: [PsiStocktake, PsiChange, PsiPurchase, PsiSale],
+  psi_deletion: [PsiDeletion],
+};

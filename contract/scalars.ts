@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { plainDecimal } from './decimal.js';
+
+/**
+ * Field types of the national interface (contract §2) as zod schemas.
+ *
+ * Every scalar outputs a string (or undefined when absent) in the canonical text form DuckDB casts
+ * exactly: decimals stay decimal text, never a binary float. Each scalar is registered with the SQL
+ * type of its column, so the table definitions and the ingest SQL are derived from these schemas.
+ */
+export type ScalarKind = 'text' | 'code' | 'decimal' | 'date' | 'datetime' | 'json';
+
+export type Check = (v: unknown) => { ok: true; value: string } | { ok: false; code: string; message: string };
+
+export interface ColumnMeta {
+  readonly kind: ScalarKind;
+  readonly sql: string;
+  readonly required: boolean;
+  /** What a person should expect the value to look like, used in rejection reasons. */
+  readonly expected: string;
+  /**
+   * The check zod runs for a present value. Registered so that ingest's compiled fast path
+   * (ingest/fast.ts) runs the very same function; see there.
+   */
+  readonly check: Check;
+}
+
+export const columnMeta = z.registry<ColumnMeta>();
+
+/** Sentinel prefix the decoder puts on JSON number tokens too long for a binary float (see numbers.ts). */
+export const LONG_NUMBER_PREFIX = '\u001fN:';
+
+export function isAbsent(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+/** How a rejection reason shows the value it got. */
+export function describe(v: unknown): string {
+  if (v === undefined) return '缺失';
+  if (typeof v === 'string') {
+    if (v.startsWith(LONG_NUMBER_PREFIX)) return `数字 ${v.slice(LONG_NUMBER_PREFIX.length)}`;
+    return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  }
+  if (typeof v === 'number') return `数字 ${v}`;
+  if (Array.isArray(v)) return '数组';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? '对象' : String(v);
+}
+
+function scalar<R extends boolean>(
+  kind: ScalarKind,
+  sql: string,
+  expected: string,
+  required: R,
+  check: Check,
+): z.ZodType<R extends true ? string : string | undefined, unknown> {
+  const schema = z.unknown().transform((v, ctx) => {
+    if (isAbsent(v)) {
+      if (!required) return undefined;
+      ctx.addIssue({ code: 'custom', message: '必填字段缺失', params: { code: 'missing-field', expected, got: '缺失' } });
+      return z.NEVER;
+    }
+    const r = check(v);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: r.message, params: { code: r.code, expected, got: describe(v) } });
+    return z.NEVER;
+  });
+  // A missing key must not reach an object's "required key" check when the field is optional.
+  const out = required ? schema : schema.optional();
+  out.register(columnMeta, { kind, sql, required, expected, check });
+  return out as unknown as z.ZodType<R extends true ? string : string | undefined, unknown>;
+}
+
+/**
+ * The information separators U+001C–U+001F have no place in any text of the interface; ingest uses
+ * two of them to frame staged rows, so text carrying them is rejected rather than escaped.
+ */
+const SEPARATORS = /[\u001c-\u001f]/;
+
+/** C: text. Identifiers are text only; a number where an id belongs is rejected. */
+export function text<R extends boolean = true>(maxLength: number, required: R = true as R) {
+  const expected = `文本(最长${maxLength})`;
+  return scalar('text', 'VARCHAR', expected, required, (v) => {
+    if (typeof v !== 'string' || v.startsWith(LONG_NUMBER_PREFIX)) return { ok: false, code: 'invalid-type', message: '类型错误' };
+    if (v.length > maxLength) return { ok: false, code: 'text-too-long', message: '文本过长' };
+    if (SEPARATORS.test(v)) return { ok: false, code: 'control-character', message: '含有控制字符' };
+    return { ok: true, value: v };
+  });
+}
+
+/** A code (med_type, gend, insutype …): senders send it as a string or an integer; stored as text. */
+export function code<R extends boolean = true>(maxLength: number, required: R = true as R) {
+  const expected = `代码(文本或整数, 最长${maxLength})`;
+  return scalar('code', 'VARCHAR', expected, required, (v) => {
+    let s: string;
+    if (typeof v === 'string') s = v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) s = String(v);
+    else return { ok: false, code: 'invalid-type', message: '类型错误' };
+    if (s.length > maxLength) return { ok: false, code: 'text-too-long', message: '代码过长' };
+    if (SEPARATORS.test(s)) return { ok: false, code: 'control-character', message: '含有控制字符' };
+    return { ok: true, value: s };
+  });
+}
+
+/** N(precision, scale): a JSON number or a numeric string, kept as exact decimal text. */
+export function decimal<R extends boolean = true>(precision: number, scale: number, required: R = true as R) {
+  const expected = `数值(最多${scale}位小数)`;
+  return scalar('decimal', `DECIMAL(${precision},${scale})`, expected, required, (v) => {
+    let src: string;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return { ok: false, code: 'invalid-decimal', message: '不是有效数值' };
+      // Numbers with at most 15 significant digits round-trip exactly through a double (contract §2);
+      // longer ones arrive as sentinel strings carrying their source text.
+      src = String(v);
+    } else if (typeof v === 'string') {
+      src = v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v.trim();
+    } else return { ok: false, code: 'invalid-type', message: '类型错误' };
+    const d = plainDecimal(src);
+    if (d === undefined) return { ok: false, code: 'invalid-decimal', message: '不是有效数值' };
+    if (d.scale > scale) return { ok: false, code: 'too-many-decimals', message: '小数位数超出' };
+    if (d.intDigits > precision - scale) return { ok: false, code: 'decimal-overflow', message: '数值超出范围' };
+    return { ok: true, value: d.text };
+  });
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= (days[m - 1] ?? 0);
+}
+
+/** D: `yyyy-MM-dd`. */
+export function date<R extends boolean = true>(required: R = true as R) {
+  return scalar('date', 'DATE', '日期 yyyy-MM-dd', required, (v) => {
+    const m = typeof v === 'string' ? DATE_RE.exec(v) : null;
+    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, code: 'invalid-date', message: '日期格式错误' };
+    return { ok: true, value: v as string };
+  });
+}
+
+/** DT: `yyyy-MM-dd HH:mm:ss`, China Standard Time without offset, stored as a plain TIMESTAMP. */
+export function datetime<R extends boolean = true>(required: R = true as R) {
+  return scalar('datetime', 'TIMESTAMP', '时间 yyyy-MM-dd HH:mm:ss', required, (v) => {
+    const m = typeof v === 'string' ? DATETIME_RE.exec(v) : null;
+    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)
+      return { ok: false, code: 'invalid-datetime', message: '时间格式错误' };
+    return { ok: true, value: v as string };
+  });
+}
+
+/** Contract §2 column types. */
+export const amount = <R extends boolean = true>(required: R = true as R) => decimal(16, 2, required);
+export const price = <R extends boolean = true>(required: R = true as R) => decimal(16, 6, required);
+export const quantity = <R extends boolean = true>(required: R = true as R) => decimal(16, 4, required);
+
+/** A whole number (beds, counts in reference files). */
+export function integer<R extends boolean = true>(required: R = true as R) {
+  return scalar('code', 'INTEGER', '整数', required, (v) => {
+    const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+    if (!/^-?\d{1,9}$/.test(s)) return { ok: false, code: 'invalid-integer', message: '不是整数' };
+    return { ok: true, value: String(Number(s)) };
+  });
+}
+
+/** A code from a closed code table (contract §4). */
+export function oneOf<R extends boolean = true>(values: readonly string[], required: R = true as R) {
+  const allowed = new Set(values);
+  return scalar('code', 'VARCHAR', `代码 ${values.join('|')}`, required, (v) => {
+    const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
+    if (typeof s !== 'string' || !allowed.has(s)) return { ok: false, code: 'invalid-enum', message: '取值不在代码表中' };
+    return { ok: true, value: s };
+  });
+}
+
+/**
+ * A nested structure kept as a JSON column (e.g. 2402's `diseinfo` list). Its inner schema's issues
+ * are reported at their own paths; the value lands as JSON text.
+ */
+export function jsonOf<R extends boolean = true>(inner: z.ZodType, required: R = true as R) {
+  const expected = '结构化数据(见接口规范)';
+  const check: Check = (v) => {
+    const r = inner.safeParse(v);
+    return r.success ? { ok: true, value: JSON.stringify(r.data) } : { ok: false, code: 'invalid-structure', message: '结构不符' };
+  };
+  const schema = z.unknown().transform((v, ctx) => {
+    if (isAbsent(v)) {
+      if (!required) return undefined;
+      ctx.addIssue({ code: 'custom', message: '必填字段缺失', params: { code: 'missing-field', expected, got: '缺失' } });
+      return z.NEVER;
+    }
+    const r = inner.safeParse(v);
+    if (r.success) return JSON.stringify(r.data);
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+    return z.NEVER;
+  });
+  const out = required ? schema : schema.optional();
+  out.register(columnMeta, { kind: 'json', sql: 'JSON', required, expected, check });
+  return out as unknown as z.ZodType<R extends true ? string : string | undefined, unknown>;
+}

@@ -1,0 +1,20 @@
+/**
+ * Worker side of the decode pool: decodes chunks of raw messages off the main thread, which stays
+ * free to feed DuckDB. Input: one buffer holding the chunk's messages back to back, with their
+ * lengths. Output, in order: each message decoded.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { decodeMessage, type Decoded } from './decode.js';
+
+const { piiKey } = workerData as { piiKey: string };
+
+parentPort?.on('message', (job: { id: number; buf: Uint8Array; lengths: number[] }) => {
+  const buf = Buffer.from(job.buf.buffer, job.buf.byteOffset, job.buf.byteLength);
+  const out: Decoded[] = new Array(job.lengths.length);
+  let at = 0;
+  job.lengths.forEach((len, i) => {
+    out[i] = decodeMessage(buf.subarray(at, at + len), piiKey);
+    at += len;
+  });
+  parentPort?.postMessage({ id: job.id, out });
+});

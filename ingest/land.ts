@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { ENVELOPE_COLUMNS } from '../contract/envelope.js';
+import type { TableName } from '../contract/messages.js';
+import { TABLES, TABLE_NAMES, type TableSpec } from '../contract/tables.js';
+import { FundwatchError } from '../core/errors.js';
+import type { DecodedMessage, Rejection } from './decode.js';
+
+/**
+ * Lands decoded messages in the store, one DuckDB transaction per batch: messages are staged in
+ * temporary tables (one JSON text per message; DuckDB's parser expands it to rows on its own
+ * threads), then moved into the canonical tables, versions resolved and the batch recorded — all
+ * or nothing. A hook lets the Kafka consumer store its offsets in the same transaction.
+ */
+
+export interface Position {
+  readonly offset: number | null;
+  readonly line: number | null;
+  readonly partition?: number | null;
+}
+
+export interface SourceRef {
+  readonly kind: 'file' | 'kafka';
+  /** File path as given, or topic. */
+  readonly source: string;
+  readonly partition: number | null;
+}
+
+export interface Batch {
+  readonly runId: string;
+  readonly source: SourceRef;
+  readonly startedAt: Date;
+  readonly accepted: readonly { readonly message: DecodedMessage; readonly pos: Position }[];
+  readonly rejected: readonly { readonly rejection: Rejection; readonly pos: Position }[];
+  readonly firstOffset: number | null;
+  readonly lastOffset: number | null;
+  /** Runs inside the batch's transaction, after the rows (e.g. to store consumer offsets). */
+  readonly inTransaction?: (conn: DuckDBConnection, batchId: number) => Promise<void>;
+}
+
+export interface BatchResult {
+  readonly batchId: number;
+  readonly messagesRead: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  /** Rejections new to the store (a rejection seen before is not counted again). */
+  readonly rejectedNew: number;
+  readonly rejected: number;
+  readonly rowsLanded: number;
+  readonly rowsByTable: Partial<Record<TableName, number>>;
+}
+
+const STAGE_MESSAGE_COLUMNS = [
+  'seq INTEGER',
+  ...ENVELOPE_COLUMNS.map((c) => `${c} VARCHAR`),
+  'extra VARCHAR',
+  'tbl VARCHAR',
+  'row_count INTEGER',
+  'partition INTEGER',
+  '"offset" BIGINT',
+  'line BIGINT',
+];
+
+/**
+ * One staged row per line (not per message): DuckDB parallelises a scan by row groups, so a
+ * per-message staging table of a few thousand rows would split and cast on one thread (measured).
+ */
+const STAGE_ROW_COLUMNS = ['seq INTEGER', 'row_text VARCHAR'];
+
+const STAGE_REJECTED_COLUMNS = [
+  'reject_id VARCHAR',
+  'partition INTEGER',
+  '"offset" BIGINT',
+  'line BIGINT',
+  'code VARCHAR',
+  'reason VARCHAR',
+  'diagnostics VARCHAR',
+  'msgid VARCHAR',
+  'fixmedins_code VARCHAR',
+  'infno VARCHAR',
+  'raw BLOB',
+];
+
+const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+/** Contract §1 version order as a row value: T1 over T0, then later inf_time, then larger msgid. */
+const rank = (t: string) => `(${t}.upload_mode = 'T1', CAST(${t}.inf_time AS TIMESTAMP), ${t}.msgid)`;
+
+/** SQL moving one table's staged rows of new messages into its physical table: split, cast, insert. */
+function insertSql(spec: TableSpec): string {
+  const envNames = new Set<string>(ENVELOPE_COLUMNS);
+  const line = spec.lineColumns.filter((c) => !envNames.has(c.name));
+  const lead = spec.versioned ? 1 : 0;
+  const field = (c: { name: string; sql: string }, i: number) => {
+    const v = `nullif(l[${lead + i + 1}], '')`;
+    return c.sql === 'VARCHAR' ? v : `CAST(${v} AS ${c.sql})`;
+  };
+  const envSelect = ENVELOPE_COLUMNS.map((c) => (c === 'inf_time' ? `CAST(m.inf_time AS TIMESTAMP)` : `m.${q(c)}`));
+  // Every new row lands current; resolveSql then leaves one current row per key.
+  const versioning = spec.versioned ? [`CAST(l[1] AS UBIGINT)`, 'true'] : [];
+  const cols = spec.columns.map((c) => q(c.name)).join(', ');
+  const select = [
+    '$batch',
+    ...versioning,
+    ...envSelect,
+    ...spec.lineColumns.map((c, i) => (envNames.has(c.name) ? null : field(c, i))).filter((x) => x !== null),
+  ];
+  if (select.length !== spec.columns.length || line.length !== spec.lineColumns.length)
+    throw new Error(`land: column layout of ${spec.name} does not add up`);
+  return `INSERT INTO ${spec.physical} (${cols})
+SELECT ${select.join(', ')}
+FROM (
+  SELECT m.*, string_split(r.row_text, chr(31)) AS l
+  FROM stage_row r JOIN stage_message m ON m.seq = r.seq
+  WHERE m.tbl = '${spec.name}' AND m.seq IN (SELECT seq FROM new_msg)
+) AS m`;
+}
+
+/**
+ * SQL that leaves one current version per key after a batch: among the current rows of every key
+ * the batch touched that now has more than one (a key repeated in the batch, or one with older
+ * versions), all but the best lose is_current. Keys are found through the integer hash and told
+ * apart on the key columns themselves.
+ */
+function resolveSql(spec: TableSpec): string {
+  const keys = spec.key.map(q).join(', ');
+  return `UPDATE ${spec.physical} SET is_current = false WHERE rowid IN (
+  WITH touched AS (SELECT DISTINCT key_hash FROM ${spec.physical} WHERE batch_id = $batch),
+  cur AS (SELECT rowid AS rid, key_hash, ${keys}, upload_mode, inf_time, msgid FROM ${spec.physical}
+          WHERE is_current AND key_hash IN (SELECT key_hash FROM touched)),
+  contested AS (SELECT key_hash FROM cur GROUP BY key_hash HAVING count(*) > 1)
+  SELECT rid FROM cur WHERE key_hash IN (SELECT key_hash FROM contested)
+  QUALIFY row_number() OVER (PARTITION BY key_hash, ${keys} ORDER BY ${rank('cur')} DESC) > 1)`;
+}
+
+const INSERT_SQL = new Map(TABLE_NAMES.map((t) => [t, insertSql(TABLES[t])]));
+const RESOLVE_SQL = new Map(TABLE_NAMES.filter((t) => TABLES[t].versioned).map((t) => [t, resolveSql(TABLES[t])]));
+
+export class Lander {
+  private constructor(private readonly conn: DuckDBConnection) {}
+
+  /** A lander on its own connection's temporary staging tables. */
+  static async create(conn: DuckDBConnection): Promise<Lander> {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_message (${STAGE_MESSAGE_COLUMNS.join(', ')})`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_row (${STAGE_ROW_COLUMNS.join(', ')})`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_rejected (${STAGE_REJECTED_COLUMNS.join(', ')})`);
+    return new Lander(conn);
+  }
+
+  async land(batch: Batch): Promise<BatchResult> {
+    await this.stage(batch);
+    const conn = this.conn;
+    const src = batch.source;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const batchId = Number((await conn.runAndReadAll(`SELECT nextval('batch_id_seq')`)).getRows()[0]?.[0]);
+      const p = { batch: batchId };
+      // Messages not seen before (contract §1: a message seen is skipped whole), first occurrence in the batch.
+      await conn.run(`CREATE OR REPLACE TEMP TABLE new_msg AS
+        SELECT s.seq, s.tbl FROM stage_message s ANTI JOIN message m ON m.fixmedins_code = s.fixmedins_code AND m.msgid = s.msgid
+        QUALIFY row_number() OVER (PARTITION BY s.fixmedins_code, s.msgid ORDER BY s.seq) = 1`);
+      const newCount = await this.count('SELECT count(*) FROM new_msg');
+      await conn.run(
+        `INSERT INTO message SELECT fixmedins_code, msgid, infno, CAST(inf_time AS TIMESTAMP), upload_mode, mdtrtarea_admvs, insuplc_admdvs,
+           CAST(extra AS JSON), row_count, $batch, $kind, $source, partition, "offset", line
+         FROM stage_message WHERE seq IN (SELECT seq FROM new_msg)`,
+        { ...p, kind: src.kind, source: src.source },
+      );
+      const rowsByTable: Partial<Record<TableName, number>> = {};
+      let rowsLanded = 0;
+      const present = (await conn.runAndReadAll('SELECT DISTINCT tbl FROM new_msg')).getRows().map((r) => r[0] as TableName);
+      for (const t of present) {
+        const res = await conn.run(INSERT_SQL.get(t) as string, p);
+        const n = Number(res.rowsChanged);
+        rowsByTable[t] = n;
+        rowsLanded += n;
+        const resolve = RESOLVE_SQL.get(t);
+        if (resolve) await conn.run(resolve, p);
+      }
+      const rej = await conn.run(
+        `INSERT OR IGNORE INTO rejected_message
+         SELECT DISTINCT ON (reject_id) reject_id, $batch, $kind, $source, partition, "offset", line, code, reason, CAST(diagnostics AS JSON),
+                msgid, fixmedins_code, infno, raw, octet_length(raw), now()::TIMESTAMP
+         FROM stage_rejected ORDER BY reject_id, "offset"`,
+        { ...p, kind: src.kind, source: src.source },
+      );
+      const result: BatchResult = {
+        batchId,
+        messagesRead: batch.accepted.length + batch.rejected.length,
+        accepted: newCount,
+        duplicates: batch.accepted.length - newCount,
+        rejected: batch.rejected.length,
+        rejectedNew: Number(rej.rowsChanged),
+        rowsLanded,
+        rowsByTable,
+      };
+      await conn.run(
+        `INSERT INTO ingest_batch VALUES ($batch, $run, $kind, $source, $partition, $first, $last, $started, now()::TIMESTAMP,
+           $read, $accepted, $dup, $rejected, $rows, $byTable)`,
+        {
+          ...p,
+          run: batch.runId,
+          kind: src.kind,
+          source: src.source,
+          partition: src.partition,
+          first: batch.firstOffset,
+          last: batch.lastOffset,
+          started: batch.startedAt.toISOString().replace('T', ' ').replace('Z', ''),
+          read: result.messagesRead,
+          accepted: result.accepted,
+          dup: result.duplicates,
+          rejected: result.rejected,
+          rows: rowsLanded,
+          byTable: JSON.stringify(rowsByTable),
+        },
+      );
+      if (batch.inTransaction) await batch.inTransaction(conn, batchId);
+      await conn.run('COMMIT');
+      return result;
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw new FundwatchError('db', `landing batch from ${src.source} failed: ${(err as Error).message}`, {
+        cause: err,
+        retriable: false,
+      });
+    }
+  }
+
+  private async count(sql: string): Promise<number> {
+    return Number((await this.conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+  }
+
+  /** Fills the staging tables (outside the transaction: they are temporary and private to this connection). */
+  private async stage(batch: Batch): Promise<void> {
+    await this.conn.run('DELETE FROM stage_message; DELETE FROM stage_row; DELETE FROM stage_rejected;');
+    const am = await this.conn.createAppender('stage_message', 'main', 'temp');
+    const arow = await this.conn.createAppender('stage_row', 'main', 'temp');
+    batch.accepted.forEach(({ message: m, pos }, msg) => {
+      am.appendInteger(msg);
+      for (const c of ENVELOPE_COLUMNS) appendText(am, m[c]);
+      appendText(am, m.extra);
+      am.appendVarchar(m.table);
+      am.appendInteger(m.rows.length);
+      appendPos(am, pos, batch.source);
+      am.endRow();
+      for (const r of m.rows) {
+        arow.appendInteger(msg);
+        arow.appendVarchar(r);
+        arow.endRow();
+      }
+    });
+    am.closeSync();
+    arow.closeSync();
+    const ar = await this.conn.createAppender('stage_rejected', 'main', 'temp');
+    for (const { rejection: r, pos } of batch.rejected) {
+      ar.appendVarchar(createHash('sha256').update(r.raw).digest('hex'));
+      appendPos(ar, pos, batch.source);
+      ar.appendVarchar(r.code);
+      ar.appendVarchar(r.reason);
+      ar.appendVarchar(JSON.stringify(r.diagnostics));
+      appendText(ar, r.msgid);
+      appendText(ar, r.fixmedins_code);
+      appendText(ar, r.infno);
+      ar.appendBlob(r.raw);
+      ar.endRow();
+    }
+    ar.closeSync();
+  }
+}
+
+function appendText(a: DuckDBAppender, v: string | null | undefined): void {
+  if (v === null || v === undefined) a.appendNull();
+  else a.appendVarchar(v);
+}
+
+function appendPos(a: DuckDBAppender, pos: Position, src: SourceRef): void {
+  const partition = pos.partition ?? src.partition;
+  if (partition === null) a.appendNull();
+  else a.appendInteger(partition);
+  if (pos.offset === null) a.appendNull();
+  else a.appendBigInt(BigInt(pos.offset));
+  if (pos.line === null) a.appendNull();
+  else a.appendBigInt(BigInt(pos.line));
+}
