@@ -5,7 +5,9 @@ import { createHmac } from 'node:crypto';
  * hex) and a masked display form. Pure functions; the key is passed in.
  */
 export function piiHash(key: string, value: string): string {
-  return createHmac('sha256', key).update(value, 'utf8').digest('hex');
+  // Senders write a 身份证号's check character as `x` or `X`; hash one form so the same person joins.
+  const canonical = ID_NUMBER.test(value) ? value.toUpperCase() : value;
+  return createHmac('sha256', key).update(canonical, 'utf8').digest('hex');
 }
 
 /** `511802198001011234` → `5118**********1234`; `张伟` → `张*`; `欧阳娜娜` → `欧***`. */
@@ -16,10 +18,14 @@ export function piiMask(field: string, value: string): string {
   return `${chars.slice(0, 4).join('')}${'*'.repeat(chars.length - 8)}${chars.slice(-4).join('')}`;
 }
 
+const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
+
 /** 身份证号-shaped runs: 17 digits then a digit or X, not inside a longer digit run. */
 const ID_RUN = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
 /** A PII field's value in JSON text, quoted or bare, tolerant of broken JSON. */
 const PII_VALUE = /("(?:certno|psn_name|prsc_dr_certno)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g;
+/** Both in one pass: a second pass over the output would take an 18-digit run inside a hex hash for an ID number. */
+const SCRUB = new RegExp(`${PII_VALUE.source}|${ID_RUN.source}`, 'g');
 
 /**
  * Replaces the values of PII fields (quoted or bare, tolerant of broken JSON) and every
@@ -27,12 +33,11 @@ const PII_VALUE = /("(?:certno|psn_name|prsc_dr_certno)"\s*:\s*)("(?:[^"\\]|\\.)
  * string that is hashed (identity for JS strings, latin1→UTF-8 for raw bytes).
  */
 function scrub(key: string, s: string, decode: (v: string) => string): string {
-  return s
-    .replace(PII_VALUE, (_m, prefix: string, value: string) => {
-      const inner = value.startsWith('"') ? value.slice(1, -1) : value;
-      return `${prefix}"${piiHash(key, decode(inner))}"`;
-    })
-    .replace(ID_RUN, (m) => piiHash(key, m));
+  return s.replace(SCRUB, (m, prefix: string | undefined, value: string | undefined) => {
+    if (prefix === undefined || value === undefined) return piiHash(key, m);
+    const inner = value.startsWith('"') ? value.slice(1, -1) : value;
+    return `${prefix}"${piiHash(key, decode(inner))}"`;
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 /**
  * One root logger for the process (style item 10); modules take a child.
  * Logs go to stderr so that command output on stdout stays clean for pipes.
- * Level from FUNDWATCH_LOG_LEVEL (default `info`; the CLI lowers it to `warn` for quiet runs).
+ * Level from FUNDWATCH_LOG_LEVEL (default `warn`: the console speaks for the CLI; `info` adds progress logs).
  */
 let root: Logger | undefined;
 

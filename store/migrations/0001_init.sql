@@ -65,10 +65,14 @@ CREATE TABLE rejected_message (
   rejected_at TIMESTAMP NOT NULL
 );
 
+-- Every attempt to load a reference file. A file whose header is unusable or that has no valid row is
+-- `refused`: recorded with its reasons (reference_rejected, header problems at line 1) but never
+-- shown by the views, which keep the latest `loaded` version.
 CREATE TABLE reference_load (
   load_id BIGINT PRIMARY KEY,
   file VARCHAR NOT NULL,
   table_name VARCHAR NOT NULL,
+  status VARCHAR NOT NULL,           -- loaded | refused
   sha256 VARCHAR NOT NULL,
   loaded_at TIMESTAMP NOT NULL,
   rows_loaded INTEGER NOT NULL,
@@ -388,14 +392,14 @@ LEFT JOIN (
 ) d ON d.fixmedins_code = p.fixmedins_code AND d.inv_data_type = CAST(p.kind AS VARCHAR) AND d.fixmedins_bchno = p.fixmedins_bchno
 WHERE p.is_current;
 
--- Reference data: the rows of the latest load of each file.
-CREATE VIEW institution AS SELECT * EXCLUDE (load_id) FROM institution_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'institution');
+-- Reference data: the rows of the latest accepted load of each file.
+CREATE VIEW institution AS SELECT * EXCLUDE (load_id) FROM institution_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'institution' AND status = 'loaded');
 
-CREATE VIEW practitioner AS SELECT * EXCLUDE (load_id) FROM practitioner_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'practitioner');
+CREATE VIEW practitioner AS SELECT * EXCLUDE (load_id) FROM practitioner_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'practitioner' AND status = 'loaded');
 
-CREATE VIEW catalog AS SELECT * EXCLUDE (load_id) FROM catalog_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'catalog');
+CREATE VIEW catalog AS SELECT * EXCLUDE (load_id) FROM catalog_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'catalog' AND status = 'loaded');
 
-CREATE VIEW insured AS SELECT * EXCLUDE (load_id) FROM insured_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'insured');
+CREATE VIEW insured AS SELECT * EXCLUDE (load_id) FROM insured_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'insured' AND status = 'loaded');
 
-CREATE VIEW inspector AS SELECT * EXCLUDE (load_id) FROM inspector_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'inspector');
+CREATE VIEW inspector AS SELECT * EXCLUDE (load_id) FROM inspector_version WHERE load_id = (SELECT max(load_id) FROM reference_load WHERE table_name = 'inspector' AND status = 'loaded');
 

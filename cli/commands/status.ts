@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { tableCounts } from '../../store/index.js';
+import { contextOf, withStore } from '../context.js';
+import { n, table } from '../format.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('数据库概况: 各表当前行数与版本数, 最近批次, 拒收数')
+    .option('--json', '以 JSON 输出')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const ctx = contextOf(cmd);
+      const out = await withStore(ctx.dbPath, async (store) => {
+        const conn = await store.connect();
+        try {
+          const counts = await tableCounts(conn);
+          const meta =
+            (
+              await conn.runAndReadAll(
+                `SELECT (SELECT count(*) FROM message), (SELECT count(*) FROM rejected_message), (SELECT count(*) FROM ingest_batch)`,
+              )
+            ).getRows()[0] ?? [];
+          const batches = (
+            await conn.runAndReadAll(
+              `SELECT batch_id, source, strftime(committed_at, '%Y-%m-%d %H:%M:%S'), messages_read, messages_accepted, messages_duplicate, messages_rejected, rows_landed
+               FROM ingest_batch ORDER BY batch_id DESC LIMIT 5`,
+            )
+          ).getRows();
+          return {
+            counts,
+            messages: Number(meta[0]),
+            rejected: Number(meta[1]),
+            batches: Number(meta[2]),
+            recent: batches.map((b) => b.map(String)),
+          };
+        } finally {
+          conn.closeSync();
+        }
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+        return;
+      }
+      process.stdout.write(
+        [
+          `数据库 ${ctx.dbPath}: 消息 ${n(out.messages)} 条, 拒收 ${n(out.rejected)} 条, 批次 ${n(out.batches)} 个`,
+          table(
+            ['表', '当前行', '全部版本'],
+            out.counts.map((c) => [c.table, n(c.current), n(c.versions)]),
+          ),
+          out.recent.length ? '最近批次:' : '尚无导入批次',
+          ...(out.recent.length ? [table(['批次', '来源', '提交时间(UTC)', '读取', '接收', '重复', '拒收', '落库行'], out.recent)] : []),
+        ].join('\n') + '\n',
+      );
+    });
+}

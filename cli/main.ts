@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { PACKAGE_ROOT } from '../core/config.js';
+import { FundwatchError } from '../core/errors.js';
+import { registerDemo } from './commands/demo.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerReference } from './commands/reference.js';
+import { registerRejected } from './commands/rejected.js';
+import { registerStatus } from './commands/status.js';
+import { EXIT } from './exit.js';
+
+/**
+ * `fundwatch`: the entry point only wires (style item 9): parse arguments, call a stage, print,
+ * exit with a documented code. Global --db is accepted before or after the subcommand.
+ */
+export function buildProgram(): Command {
+  const version = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const program = new Command('fundwatch')
+    .description('fundwatch 医保基金智能监控: 消息导入 DuckDB, 规则与统计检测, 线索与检查')
+    .version(version)
+    .option('--db <path>', '数据库文件 (default: $FUNDWATCH_DB 或 ./data/fundwatch.duckdb)')
+    .showHelpAfterError('(用 --help 查看用法)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+环境变量:
+  FUNDWATCH_DB         数据库文件路径
+  FUNDWATCH_PII_KEY    个人信息哈希密钥 (HMAC-SHA-256); 未设置时使用公开演示密钥并告警
+  FUNDWATCH_LOG_LEVEL  日志级别 (default warn), 日志为 JSON, 写到 stderr
+
+退出码: 0 完成, 1 用户要求的检查未通过, 2 用法错误, 3 错误`,
+    );
+  registerDemo(program);
+  registerIngest(program);
+  registerReference(program);
+  registerRejected(program);
+  registerStatus(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof FundwatchError) {
+      process.stderr.write(`错误: ${err.message}\n`);
+      if (err.cause instanceof Error && process.env['FUNDWATCH_DEBUG']) process.stderr.write(`${err.cause.stack ?? err.cause.message}\n`);
+      return err.code === 'usage' ? EXIT.usage : EXIT.error;
+    }
+    process.stderr.write(`错误: ${(err as Error).message ?? String(err)}\n`);
+    if (process.env['FUNDWATCH_DEBUG']) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    return EXIT.error;
+  }
+}
