@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { plainDecimal } from './decimal.js';
 
@@ -27,8 +28,26 @@ export interface ColumnMeta {
 
 export const columnMeta = z.registry<ColumnMeta>();
 
-/** Sentinel prefix the decoder puts on JSON number tokens too long for a binary float (see numbers.ts). */
-export const LONG_NUMBER_PREFIX = '\u001fN:';
+/**
+ * Sentinel prefix the decoder puts on JSON number tokens too long for a binary float (see numbers.ts).
+ * Its random part (per process) keeps a sender's string such as "\u001fN:5" from passing for a number.
+ */
+export const LONG_NUMBER_PREFIX = `\u001fN${randomBytes(6).toString('hex')}:`;
+
+const LONG_NUMBER_IN_JSON = JSON.stringify(LONG_NUMBER_PREFIX).slice(1, -1);
+/** Escaped backslashes (skipped), long-number sentinels, and lone surrogates, in JSON.stringify output. */
+const JSON_FIXUPS = new RegExp(`\\\\\\\\|"${LONG_NUMBER_IN_JSON.replace(/\\/g, '\\\\')}([-+.\\deE]+)"|\\\\ud[89a-f][0-9a-f]{2}`, 'g');
+
+/**
+ * JSON text for a JSON column (unknown fields, nested lists). Long-number sentinels are written back
+ * as the numbers that were sent, and lone surrogates become U+FFFD as they do in VARCHAR columns:
+ * JSON.stringify escapes them and DuckDB's JSON type refuses the escape, which fails the whole batch.
+ */
+export function jsonText(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (!s.includes('\\u')) return s;
+  return s.replace(JSON_FIXUPS, (m, num: string | undefined) => (num !== undefined ? num : m === '\\\\' ? m : '\\ufffd'));
+}
 
 export function isAbsent(v: unknown): boolean {
   return v === undefined || v === null || v === '';
@@ -183,7 +202,7 @@ export function jsonOf<R extends boolean = true>(inner: z.ZodType, required: R =
   const expected = '结构化数据(见接口规范)';
   const check: Check = (v) => {
     const r = inner.safeParse(v);
-    return r.success ? { ok: true, value: JSON.stringify(r.data) } : { ok: false, code: 'invalid-structure', message: '结构不符' };
+    return r.success ? { ok: true, value: jsonText(r.data) } : { ok: false, code: 'invalid-structure', message: '结构不符' };
   };
   const schema = z.unknown().transform((v, ctx) => {
     if (isAbsent(v)) {
@@ -192,7 +211,7 @@ export function jsonOf<R extends boolean = true>(inner: z.ZodType, required: R =
       return z.NEVER;
     }
     const r = inner.safeParse(v);
-    if (r.success) return JSON.stringify(r.data);
+    if (r.success) return jsonText(r.data);
     for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
     return z.NEVER;
   });

@@ -3,6 +3,7 @@ import { fromZodIssues, formatDiagnostic, type Diagnostic } from '../contract/di
 import { Envelope, ENVELOPE_COLUMNS } from '../contract/envelope.js';
 import { MESSAGE_TYPES, type MessageType, type TableName } from '../contract/messages.js';
 import { piiHash, piiMask, scrubRaw, scrubText } from '../contract/pii.js';
+import { jsonText, LONG_NUMBER_PREFIX } from '../contract/scalars.js';
 import { PII_FIELDS, TABLES, type TableSpec } from '../contract/tables.js';
 import { fastDecode } from './fast.js';
 import { keyHash } from './keyhash.js';
@@ -107,8 +108,9 @@ export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
         code: 'not-an-object',
         path: '',
         message: '消息不是 JSON 对象',
-        expected: 'JSON 对象',
-        got: Array.isArray(parsed) ? '数组' : typeof parsed,
+        // JSON type names (typeof alone would call null an object).
+        expected: 'JSON object',
+        got: Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed,
       },
     ]);
   const obj = parsed as Record<string, unknown>;
@@ -139,11 +141,14 @@ export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
   return { ok: true, message: buildMessage(env.data, type, body.data, lines, piiKey) };
 }
 
-function reject(raw: Buffer, piiKey: string, diagnostics: Diagnostic[], obj?: Record<string, unknown>): Decoded {
+function reject(raw: Buffer, piiKey: string, found: Diagnostic[], obj?: Record<string, unknown>): Decoded {
+  // A value quoted in a diagnostic (an ID number sent as mdtrt_id …) is kept like the reason: scrubbed (contract §5).
+  const diagnostics = found.map((d) => (d.got === undefined ? d : { ...d, got: scrubText(piiKey, d.got) }));
   const first = diagnostics[0] ?? { code: 'invalid', path: '', message: '无效' };
   const pick = (k: string) => {
     const v = obj?.[k];
-    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+    if (typeof v === 'string') return v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v;
+    return typeof v === 'number' ? String(v) : null;
   };
   return {
     ok: false,
@@ -195,7 +200,7 @@ function buildMessage(
           break;
         case 'extra': {
           const extra = unknownFields(line, plan.known);
-          v = extra ? scrubText(piiKey, JSON.stringify(extra)) : undefined;
+          v = extra ? scrubText(piiKey, jsonText(extra)) : undefined;
         }
       }
       cells[c] = typeof v === 'string' ? v : '';
@@ -211,7 +216,7 @@ function buildMessage(
   const inputExtra = unknownFields(input, new Set([type.bodyKey]));
   const extra =
     envExtra || inputExtra
-      ? scrubText(piiKey, JSON.stringify({ ...(envExtra ? { envelope: envExtra } : {}), ...(inputExtra ? { input: inputExtra } : {}) }))
+      ? scrubText(piiKey, jsonText({ ...(envExtra ? { envelope: envExtra } : {}), ...(inputExtra ? { input: inputExtra } : {}) }))
       : null;
   const infTime = env['inf_time'] as string;
   const mode = env['upload_mode'] as 'T0' | 'T1';

@@ -62,7 +62,13 @@ function run(c: CompiledObject, obj: unknown): Record<string, unknown> | undefin
     if (!r.ok) return undefined;
     out[f.name] = r.value;
   }
-  for (const k in obj) if (!c.known.has(k)) out[k] = obj[k];
+  for (const k in obj) {
+    if (c.known.has(k)) continue;
+    // JSON.parse makes "__proto__" an own key; assigning it here would set out's prototype, whose
+    // fields would then pass for unchecked line fields. zod drops the key: leave such input to zod.
+    if (k === '__proto__') return undefined;
+    out[k] = obj[k];
+  }
   for (const rule of c.rules) if (rule(out)) return undefined;
   return out;
 }

@@ -116,14 +116,15 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
       const flush = async () => {
         if (!accepted.length && !rejected.length) return;
         const all = [...accepted.map((a) => a.pos.offset), ...rejected.map((r) => r.pos.offset)] as number[];
+        // Not Math.min(...all): spreading a batch of over ~120k messages into arguments overflows the stack.
         const batch = {
           runId,
           source: { kind: 'file' as const, source: file, partition: null },
           startedAt,
           accepted,
           rejected,
-          firstOffset: Math.min(...all),
-          lastOffset: Math.max(...all),
+          firstOffset: all.reduce((a, b) => Math.min(a, b)),
+          lastOffset: all.reduce((a, b) => Math.max(a, b)),
         };
         await settle();
         landing = lander.land(batch);
@@ -134,15 +135,17 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
       };
       const take = async (chunk: { lines: RawLine[]; decoded: Promise<import('./decode.js').Decoded[]> }) => {
         const decoded = await chunk.decoded;
-        decoded.forEach((d, i) => {
+        // The batch ends as soon as it holds batchRows rows, not at the end of a decode chunk.
+        for (let i = 0; i < decoded.length; i++) {
+          const d = decoded[i] as import('./decode.js').Decoded;
           const l = chunk.lines[i] as RawLine;
           const pos: Position = { offset: l.offset, line: l.line };
           if (d.ok) {
             accepted.push({ message: d.message, pos });
             rows += d.message.rows.length;
           } else rejected.push({ rejection: d.rejection, pos });
-        });
-        if (rows >= batchRows) await flush();
+          if (rows >= batchRows) await flush();
+        }
       };
       const inFlight: { lines: RawLine[]; decoded: Promise<import('./decode.js').Decoded[]> }[] = [];
       let lines: RawLine[] = [];
