@@ -25,7 +25,11 @@ if (side === 'duckdb') {
   });
   rows = s.rowsLanded;
   c.closeSync();
+  const tc = performance.now();
   await store.close();
+  process.stderr.write(
+    `  (fundwatch: replay ${s.seconds.toFixed(2)} s in ${s.batches} batches, final checkpoint ${((performance.now() - tc) / 1000).toFixed(2)} s)\n`,
+  );
 }
 const seconds = (performance.now() - t0) / 1000;
 process.stdout.write(JSON.stringify({ seconds, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -11,7 +11,32 @@ import { plainDecimal } from './decimal.js';
  */
 export type ScalarKind = 'text' | 'code' | 'decimal' | 'date' | 'datetime' | 'json';
 
-export type Check = (v: unknown) => { ok: true; value: string } | { ok: false; code: string; message: string };
+/** Why a value failed its check: a stable code and a short Chinese label. */
+export interface CheckFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * A present value's check: its canonical text, or why it failed. Success is a bare string and
+ * failures are shared constants, so checking a field allocates nothing (ingest runs this per field
+ * of every line).
+ */
+export type Check = (v: unknown) => string | CheckFailure;
+
+const fail = (code: string, message: string): CheckFailure => Object.freeze({ code, message });
+const INVALID_TYPE = fail('invalid-type', '类型错误');
+const TEXT_TOO_LONG = fail('text-too-long', '文本过长');
+const CODE_TOO_LONG = fail('text-too-long', '代码过长');
+const CONTROL_CHARACTER = fail('control-character', '含有控制字符');
+const INVALID_DECIMAL = fail('invalid-decimal', '不是有效数值');
+const TOO_MANY_DECIMALS = fail('too-many-decimals', '小数位数超出');
+const DECIMAL_OVERFLOW = fail('decimal-overflow', '数值超出范围');
+const INVALID_DATE = fail('invalid-date', '日期格式错误');
+const INVALID_DATETIME = fail('invalid-datetime', '时间格式错误');
+const INVALID_INTEGER = fail('invalid-integer', '不是整数');
+const INVALID_ENUM = fail('invalid-enum', '取值不在代码表中');
+const INVALID_STRUCTURE = fail('invalid-structure', '结构不符');
 
 export interface ColumnMeta {
   readonly kind: ScalarKind;
@@ -80,7 +105,7 @@ function scalar<R extends boolean>(
       return z.NEVER;
     }
     const r = check(v);
-    if (r.ok) return r.value;
+    if (typeof r === 'string') return r;
     ctx.addIssue({ code: 'custom', message: r.message, params: { code: r.code, expected, got: describe(v) } });
     return z.NEVER;
   });
@@ -100,10 +125,10 @@ const SEPARATORS = /[\u001c-\u001f]/;
 export function text<R extends boolean = true>(maxLength: number, required: R = true as R) {
   const expected = `文本(最长${maxLength})`;
   return scalar('text', 'VARCHAR', expected, required, (v) => {
-    if (typeof v !== 'string' || v.startsWith(LONG_NUMBER_PREFIX)) return { ok: false, code: 'invalid-type', message: '类型错误' };
-    if (v.length > maxLength) return { ok: false, code: 'text-too-long', message: '文本过长' };
-    if (SEPARATORS.test(v)) return { ok: false, code: 'control-character', message: '含有控制字符' };
-    return { ok: true, value: v };
+    if (typeof v !== 'string' || v.startsWith(LONG_NUMBER_PREFIX)) return INVALID_TYPE;
+    if (v.length > maxLength) return TEXT_TOO_LONG;
+    if (SEPARATORS.test(v)) return CONTROL_CHARACTER;
+    return v;
   });
 }
 
@@ -114,10 +139,10 @@ export function code<R extends boolean = true>(maxLength: number, required: R = 
     let s: string;
     if (typeof v === 'string') s = v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v;
     else if (typeof v === 'number' && Number.isSafeInteger(v)) s = String(v);
-    else return { ok: false, code: 'invalid-type', message: '类型错误' };
-    if (s.length > maxLength) return { ok: false, code: 'text-too-long', message: '代码过长' };
-    if (SEPARATORS.test(s)) return { ok: false, code: 'control-character', message: '含有控制字符' };
-    return { ok: true, value: s };
+    else return INVALID_TYPE;
+    if (s.length > maxLength) return CODE_TOO_LONG;
+    if (SEPARATORS.test(s)) return CONTROL_CHARACTER;
+    return s;
   });
 }
 
@@ -127,18 +152,18 @@ export function decimal<R extends boolean = true>(precision: number, scale: numb
   return scalar('decimal', `DECIMAL(${precision},${scale})`, expected, required, (v) => {
     let src: string;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return { ok: false, code: 'invalid-decimal', message: '不是有效数值' };
+      if (!Number.isFinite(v)) return INVALID_DECIMAL;
       // Numbers with at most 15 significant digits round-trip exactly through a double (contract §2);
       // longer ones arrive as sentinel strings carrying their source text.
       src = String(v);
     } else if (typeof v === 'string') {
       src = v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v.trim();
-    } else return { ok: false, code: 'invalid-type', message: '类型错误' };
+    } else return INVALID_TYPE;
     const d = plainDecimal(src);
-    if (d === undefined) return { ok: false, code: 'invalid-decimal', message: '不是有效数值' };
-    if (d.scale > scale) return { ok: false, code: 'too-many-decimals', message: '小数位数超出' };
-    if (d.intDigits > precision - scale) return { ok: false, code: 'decimal-overflow', message: '数值超出范围' };
-    return { ok: true, value: d.text };
+    if (d === undefined) return INVALID_DECIMAL;
+    if (d.scale > scale) return TOO_MANY_DECIMALS;
+    if (d.intDigits > precision - scale) return DECIMAL_OVERFLOW;
+    return d.text;
   });
 }
 
@@ -155,8 +180,8 @@ function validDate(y: number, m: number, d: number): boolean {
 export function date<R extends boolean = true>(required: R = true as R) {
   return scalar('date', 'DATE', '日期 yyyy-MM-dd', required, (v) => {
     const m = typeof v === 'string' ? DATE_RE.exec(v) : null;
-    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, code: 'invalid-date', message: '日期格式错误' };
-    return { ok: true, value: v as string };
+    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return INVALID_DATE;
+    return v as string;
   });
 }
 
@@ -165,8 +190,8 @@ export function datetime<R extends boolean = true>(required: R = true as R) {
   return scalar('datetime', 'TIMESTAMP', '时间 yyyy-MM-dd HH:mm:ss', required, (v) => {
     const m = typeof v === 'string' ? DATETIME_RE.exec(v) : null;
     if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)
-      return { ok: false, code: 'invalid-datetime', message: '时间格式错误' };
-    return { ok: true, value: v as string };
+      return INVALID_DATETIME;
+    return v as string;
   });
 }
 
@@ -179,8 +204,8 @@ export const quantity = <R extends boolean = true>(required: R = true as R) => d
 export function integer<R extends boolean = true>(required: R = true as R) {
   return scalar('code', 'INTEGER', '整数', required, (v) => {
     const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
-    if (!/^-?\d{1,9}$/.test(s)) return { ok: false, code: 'invalid-integer', message: '不是整数' };
-    return { ok: true, value: String(Number(s)) };
+    if (!/^-?\d{1,9}$/.test(s)) return INVALID_INTEGER;
+    return String(Number(s));
   });
 }
 
@@ -189,8 +214,8 @@ export function oneOf<R extends boolean = true>(values: readonly string[], requi
   const allowed = new Set(values);
   return scalar('code', 'VARCHAR', `代码 ${values.join('|')}`, required, (v) => {
     const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
-    if (typeof s !== 'string' || !allowed.has(s)) return { ok: false, code: 'invalid-enum', message: '取值不在代码表中' };
-    return { ok: true, value: s };
+    if (typeof s !== 'string' || !allowed.has(s)) return INVALID_ENUM;
+    return s;
   });
 }
 
@@ -202,7 +227,7 @@ export function jsonOf<R extends boolean = true>(inner: z.ZodType, required: R =
   const expected = '结构化数据(见接口规范)';
   const check: Check = (v) => {
     const r = inner.safeParse(v);
-    return r.success ? { ok: true, value: jsonText(r.data) } : { ok: false, code: 'invalid-structure', message: '结构不符' };
+    return r.success ? jsonText(r.data) : INVALID_STRUCTURE;
   };
   const schema = z.unknown().transform((v, ctx) => {
     if (isAbsent(v)) {

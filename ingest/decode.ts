@@ -5,7 +5,7 @@ import { MESSAGE_TYPES, type MessageType, type TableName } from '../contract/mes
 import { piiHash, piiMask, scrubRaw, scrubText } from '../contract/pii.js';
 import { jsonText, LONG_NUMBER_PREFIX } from '../contract/scalars.js';
 import { PII_FIELDS, TABLES, type TableSpec } from '../contract/tables.js';
-import { fastDecode } from './fast.js';
+import { fastDecode, UNKNOWN_FIELDS } from './fast.js';
 import { keyHash } from './keyhash.js';
 import { protectLongNumbers } from './numbers.js';
 
@@ -55,8 +55,9 @@ export type Decoded = { readonly ok: true; readonly message: DecodedMessage } | 
 const INFNOS = [...MESSAGE_TYPES.keys()].join('|');
 const ENVELOPE_KNOWN = new Set<string>([...ENVELOPE_COLUMNS, 'input']);
 
-/** How each column of a table's row is filled, worked out once per table rather than per line. */
+/** How each column of a table's row is filled, worked out once per message type rather than per line. */
 type Cell =
+  | { readonly from: 'none' }
   | { readonly from: 'line'; readonly field: string }
   | { readonly from: 'pii-hash' | 'pii-mask'; readonly field: string }
   | { readonly from: 'med-type-class' | 'kind' | 'extra' };
@@ -64,23 +65,38 @@ type Cell =
 interface RowPlan {
   readonly spec: TableSpec;
   readonly cells: readonly Cell[];
-  /** Known fields of a line: the rest goes to `extra`. */
+  /** Fields of this type's line schema: the rest of a line goes to `extra`. */
   readonly known: ReadonlySet<string>;
+  /** Natural key (versioned tables): -1 for the envelope's fixmedins_code, else the index of its cell. */
+  readonly keyCells: readonly number[];
 }
 
-function planOf(spec: TableSpec): RowPlan {
+/**
+ * Only the fields of the message type's own line schema fill columns: a table's other columns
+ * (another 进销存 kind's quantity, say) stay empty, and a sender's field of that name is unchecked
+ * for this type, so it goes to `extra` like any unknown field.
+ */
+function planOf(type: MessageType): RowPlan {
+  const spec = TABLES[type.table];
+  const own = new Set(Object.keys(type.line.shape));
   const cells = spec.lineColumns.map((c): Cell => {
     if (c.name === 'extra') return { from: 'extra' };
     if (c.name === 'kind') return { from: 'kind' };
-    if (c.name === 'med_type_class') return { from: 'med-type-class' };
+    if (c.name === 'med_type_class') return own.has('med_type') ? { from: 'med-type-class' } : { from: 'none' };
     const pii = /^(.*)_(hash|mask)$/.exec(c.name);
-    if (pii && PII_FIELDS.has(pii[1] as string)) return { from: pii[2] === 'hash' ? 'pii-hash' : 'pii-mask', field: pii[1] as string };
-    return { from: 'line', field: c.name };
+    if (pii && PII_FIELDS.has(pii[1] as string))
+      return own.has(pii[1] as string) ? { from: pii[2] === 'hash' ? 'pii-hash' : 'pii-mask', field: pii[1] as string } : { from: 'none' };
+    return own.has(c.name) ? { from: 'line', field: c.name } : { from: 'none' };
   });
-  return { spec, cells, known: new Set(spec.lineColumns.map((c) => c.name).concat([...PII_FIELDS])) };
+  const keyCells = spec.versioned
+    ? spec.key.map((k) => (k === 'fixmedins_code' ? -1 : spec.lineColumns.findIndex((c) => c.name === k)))
+    : [];
+  if (keyCells.some((i, n) => i === -1 && spec.key[n] !== 'fixmedins_code'))
+    throw new Error(`decode: key of ${spec.name} is not among its columns`);
+  return { spec, cells, known: own, keyCells };
 }
 
-const PLANS = new Map<TableName, RowPlan>(Object.values(TABLES).map((t) => [t.name, planOf(t)]));
+const PLANS = new Map<MessageType, RowPlan>([...MESSAGE_TYPES.values()].map((t) => [t, planOf(t)]));
 
 /**
  * Decodes one message (a replay line or a Kafka value). Pure: the only input besides the bytes is
@@ -171,7 +187,7 @@ function buildMessage(
   lines: readonly Record<string, unknown>[],
   piiKey: string,
 ): DecodedMessage {
-  const plan = PLANS.get(type.table) as RowPlan;
+  const plan = PLANS.get(type) as RowPlan;
   const spec = plan.spec;
   const fixmedins = env['fixmedins_code'] as string;
   const kind = type.psiKind === undefined ? '' : String(type.psiKind);
@@ -183,6 +199,8 @@ function buildMessage(
       const cell = plan.cells[c] as Cell;
       let v: unknown;
       switch (cell.from) {
+        case 'none':
+          break;
         case 'line':
           v = line[cell.field];
           break;
@@ -199,7 +217,10 @@ function buildMessage(
           v = kind;
           break;
         case 'extra': {
-          const extra = unknownFields(line, plan.known);
+          const extra =
+            UNKNOWN_FIELDS in line
+              ? (line[UNKNOWN_FIELDS as never] as Record<string, unknown> | undefined)
+              : unknownFields(line, plan.known);
           v = extra ? scrubText(piiKey, jsonText(extra)) : undefined;
         }
       }
@@ -207,7 +228,11 @@ function buildMessage(
     }
     const row = cells.join(FIELD_SEP);
     if (spec.versioned) {
-      const key = spec.key.map((k) => (k === 'fixmedins_code' ? fixmedins : k === 'kind' ? kind : line[k])).join(FIELD_SEP);
+      let key = '';
+      for (let k = 0; k < plan.keyCells.length; k++) {
+        const at = plan.keyCells[k] as number;
+        key += `${k ? FIELD_SEP : ''}${at === -1 ? fixmedins : cells[at]}`;
+      }
       rows[i] = `${keyHash(key)}${FIELD_SEP}${row}`;
     } else rows[i] = row;
   }

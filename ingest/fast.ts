@@ -24,6 +24,12 @@ interface CompiledObject {
   readonly rules: readonly ObjectRule[];
 }
 
+/**
+ * Where run() leaves a line's unknown fields (or undefined when it has none). A symbol: invisible
+ * to for…in and JSON.stringify, and absent from zod's output, whose lines are walked instead.
+ */
+export const UNKNOWN_FIELDS: unique symbol = Symbol('unknown fields');
+
 export interface FastResult {
   readonly env: Record<string, unknown>;
   readonly type: MessageType;
@@ -59,16 +65,20 @@ function run(c: CompiledObject, obj: unknown): Record<string, unknown> | undefin
       continue;
     }
     const r = f.check(v);
-    if (!r.ok) return undefined;
-    out[f.name] = r.value;
+    if (typeof r !== 'string') return undefined;
+    out[f.name] = r;
   }
+  let extra: Record<string, unknown> | undefined;
   for (const k in obj) {
     if (c.known.has(k)) continue;
     // JSON.parse makes "__proto__" an own key; assigning it here would set out's prototype, whose
     // fields would then pass for unchecked line fields. zod drops the key: leave such input to zod.
     if (k === '__proto__') return undefined;
     out[k] = obj[k];
+    if (obj[k] !== undefined) (extra ??= {})[k] = obj[k];
   }
+  // The unknown fields found on the way, so the row builder need not walk the keys again.
+  (out as Record<symbol, unknown>)[UNKNOWN_FIELDS] = extra;
   for (const rule of c.rules) if (rule(out)) return undefined;
   return out;
 }

@@ -575,6 +575,44 @@ describe('difficult input', () => {
     });
   });
 
+  it("a field of another message type's schema is kept in extra, not written unchecked into its column", async () => {
+    // psi_line holds every 进销存 kind's columns; a 3501 stocktake line does not check 3505's sel_retn_cnt.
+    const stocktake = Buffer.from(
+      messageText(
+        '3501',
+        {
+          invinfo: [
+            {
+              med_list_codg: 'XA10BAE014A001010100134',
+              fixmedins_hilist_id: 'YP0001',
+              fixmedins_bchno: 'PC-X1',
+              invdate: '2026-03-04',
+              inv_cnt: 10,
+              sel_retn_cnt: 'abc',
+              kind: 'x',
+              certno: '511802198001011234',
+            },
+          ],
+        },
+        { msgid: 'P1-x1', fixmedins_code: 'P51180200045' },
+      ),
+    );
+    const [file] = writeFiles(path.join(tmp, 'cross-kind'), [
+      ['x.ndjson', [stocktake, visitMessage({ mdtrt_id: 'MZ-X2' }, { msgid: 'H1-x2' })]],
+    ]);
+    const s = await ingest(db.conn, [file as string]);
+    expect([s.accepted, s.rejected, s.rowsLanded]).toEqual([2, 0, 2]);
+    expect(
+      await one(
+        db.conn,
+        `SELECT kind, inv_cnt::VARCHAR AS inv, sel_retn_cnt, extra->>'sel_retn_cnt' AS stray, extra->>'kind' AS stray_kind,
+                extra->>'certno' = $hash AS certno_hashed
+         FROM psi_line WHERE fixmedins_bchno = 'PC-X1'`,
+        { hash: hmac('511802198001011234') },
+      ),
+    ).toEqual({ kind: 1, inv: '10.0000', sel_retn_cnt: null, stray: 'abc', stray_kind: 'x', certno_hashed: true });
+  });
+
   it('a file of 130 000 rejected lines lands as one batch', async () => {
     // More messages in one batch than a call can take as spread arguments (Math.min(...offsets)).
     const n = 130_000;
