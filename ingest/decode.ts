@@ -1,19 +1,16 @@
-import { medTypeClass } from '../contract/codes.js';
 import { fromZodIssues, formatDiagnostic, type Diagnostic } from '../contract/diagnostics.js';
 import { Envelope, ENVELOPE_COLUMNS } from '../contract/envelope.js';
 import { MESSAGE_TYPES, type MessageType, type TableName } from '../contract/messages.js';
-import { piiHash, piiMask, scrubRaw, scrubText } from '../contract/pii.js';
+import { scrubRaw, scrubText } from '../contract/pii.js';
 import { jsonText, LONG_NUMBER_PREFIX } from '../contract/scalars.js';
-import { PII_FIELDS, TABLES, type TableSpec } from '../contract/tables.js';
-import { fastDecode, UNKNOWN_FIELDS } from './fast.js';
-import { keyHash } from './keyhash.js';
+import { fastDecode } from './fast.js';
 import { protectLongNumbers } from './numbers.js';
+import { buildRows, unknownFields } from './rows.js';
 
 /** Contract §1: a message over 1 MiB is rejected. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-/** Separators of staged rows (see rows in DecodedMessage); text containing them is rejected by the contract. */
-export const FIELD_SEP = '\u001f';
+export { FIELD_SEP } from './rows.js';
 
 /** An accepted message, normalised. */
 export interface DecodedMessage {
@@ -54,49 +51,6 @@ export type Decoded = { readonly ok: true; readonly message: DecodedMessage } | 
 
 const INFNOS = [...MESSAGE_TYPES.keys()].join('|');
 const ENVELOPE_KNOWN = new Set<string>([...ENVELOPE_COLUMNS, 'input']);
-
-/** How each column of a table's row is filled, worked out once per message type rather than per line. */
-type Cell =
-  | { readonly from: 'none' }
-  | { readonly from: 'line'; readonly field: string }
-  | { readonly from: 'pii-hash' | 'pii-mask'; readonly field: string }
-  | { readonly from: 'med-type-class' | 'kind' | 'extra' };
-
-interface RowPlan {
-  readonly spec: TableSpec;
-  readonly cells: readonly Cell[];
-  /** Fields of this type's line schema: the rest of a line goes to `extra`. */
-  readonly known: ReadonlySet<string>;
-  /** Natural key (versioned tables): -1 for the envelope's fixmedins_code, else the index of its cell. */
-  readonly keyCells: readonly number[];
-}
-
-/**
- * Only the fields of the message type's own line schema fill columns: a table's other columns
- * (another 进销存 kind's quantity, say) stay empty, and a sender's field of that name is unchecked
- * for this type, so it goes to `extra` like any unknown field.
- */
-function planOf(type: MessageType): RowPlan {
-  const spec = TABLES[type.table];
-  const own = new Set(Object.keys(type.line.shape));
-  const cells = spec.lineColumns.map((c): Cell => {
-    if (c.name === 'extra') return { from: 'extra' };
-    if (c.name === 'kind') return { from: 'kind' };
-    if (c.name === 'med_type_class') return own.has('med_type') ? { from: 'med-type-class' } : { from: 'none' };
-    const pii = /^(.*)_(hash|mask)$/.exec(c.name);
-    if (pii && PII_FIELDS.has(pii[1] as string))
-      return own.has(pii[1] as string) ? { from: pii[2] === 'hash' ? 'pii-hash' : 'pii-mask', field: pii[1] as string } : { from: 'none' };
-    return own.has(c.name) ? { from: 'line', field: c.name } : { from: 'none' };
-  });
-  const keyCells = spec.versioned
-    ? spec.key.map((k) => (k === 'fixmedins_code' ? -1 : spec.lineColumns.findIndex((c) => c.name === k)))
-    : [];
-  if (keyCells.some((i, n) => i === -1 && spec.key[n] !== 'fixmedins_code'))
-    throw new Error(`decode: key of ${spec.name} is not among its columns`);
-  return { spec, cells, known: own, keyCells };
-}
-
-const PLANS = new Map<MessageType, RowPlan>([...MESSAGE_TYPES.values()].map((t) => [t, planOf(t)]));
 
 /**
  * Decodes one message (a replay line or a Kafka value). Pure: the only input besides the bytes is
@@ -187,55 +141,8 @@ function buildMessage(
   lines: readonly Record<string, unknown>[],
   piiKey: string,
 ): DecodedMessage {
-  const plan = PLANS.get(type) as RowPlan;
-  const spec = plan.spec;
   const fixmedins = env['fixmedins_code'] as string;
-  const kind = type.psiKind === undefined ? '' : String(type.psiKind);
-  const rows: string[] = new Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as Record<string, unknown>;
-    const cells: string[] = new Array(plan.cells.length);
-    for (let c = 0; c < plan.cells.length; c++) {
-      const cell = plan.cells[c] as Cell;
-      let v: unknown;
-      switch (cell.from) {
-        case 'none':
-          break;
-        case 'line':
-          v = line[cell.field];
-          break;
-        case 'pii-hash':
-          v = typeof line[cell.field] === 'string' ? piiHash(piiKey, line[cell.field] as string) : undefined;
-          break;
-        case 'pii-mask':
-          v = typeof line[cell.field] === 'string' ? piiMask(cell.field, line[cell.field] as string) : undefined;
-          break;
-        case 'med-type-class':
-          v = typeof line['med_type'] === 'string' ? medTypeClass(line['med_type']) : undefined;
-          break;
-        case 'kind':
-          v = kind;
-          break;
-        case 'extra': {
-          const extra =
-            UNKNOWN_FIELDS in line
-              ? (line[UNKNOWN_FIELDS as never] as Record<string, unknown> | undefined)
-              : unknownFields(line, plan.known);
-          v = extra ? scrubText(piiKey, jsonText(extra)) : undefined;
-        }
-      }
-      cells[c] = typeof v === 'string' ? v : '';
-    }
-    const row = cells.join(FIELD_SEP);
-    if (spec.versioned) {
-      let key = '';
-      for (let k = 0; k < plan.keyCells.length; k++) {
-        const at = plan.keyCells[k] as number;
-        key += `${k ? FIELD_SEP : ''}${at === -1 ? fixmedins : cells[at]}`;
-      }
-      rows[i] = `${keyHash(key)}${FIELD_SEP}${row}`;
-    } else rows[i] = row;
-  }
+  const rows = buildRows(type, lines, { fixmedins, piiKey });
 
   const envExtra = unknownFields(env, ENVELOPE_KNOWN);
   const inputExtra = unknownFields(input, new Set([type.bodyKey]));
@@ -259,10 +166,4 @@ function buildMessage(
     rows,
     rank: `${mode === 'T1' ? '1' : '0'}${infTime}${msgid}`,
   };
-}
-
-function unknownFields(obj: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> | undefined {
-  let out: Record<string, unknown> | undefined;
-  for (const k in obj) if (!known.has(k) && obj[k] !== undefined) (out ??= {})[k] = obj[k];
-  return out;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Envelope } from '../contract/envelope.js';
 import { MESSAGE_TYPES, type MessageType } from '../contract/messages.js';
-import { objectRules, type ObjectRule } from '../contract/refine.js';
+import { objectRules } from '../contract/refine.js';
 import type { Check } from '../contract/scalars.js';
 import { fieldMeta } from '../contract/tables.js';
 
@@ -18,12 +18,6 @@ interface CompiledField {
   readonly check: Check;
 }
 
-interface CompiledObject {
-  readonly fields: readonly CompiledField[];
-  readonly known: ReadonlySet<string>;
-  readonly rules: readonly ObjectRule[];
-}
-
 /**
  * Where run() leaves a line's unknown fields (or undefined when it has none). A symbol: invisible
  * to for…in and JSON.stringify, and absent from zod's output, whose lines are walked instead.
@@ -37,73 +31,84 @@ export interface FastResult {
   readonly lines: readonly Record<string, unknown>[];
 }
 
-function compile(schema: z.ZodObject, exclude: readonly string[] = []): CompiledObject {
-  const fields = Object.entries(schema.shape)
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+type Run = (obj: unknown) => Record<string, unknown> | undefined;
+
+/**
+ * Compiles an object schema's fields into one straight-line function: the normalised object
+ * (unknown keys kept as sent, absent fields left out), or undefined if anything is off. Constant
+ * property names instead of a loop over field descriptors (measured: the loop was an eighth of
+ * decoding); field names come from the contract's schemas only, embedded as JSON string literals.
+ * Known fields are written first in schema order so lines share one object shape.
+ */
+function compile(schema: z.ZodObject, exclude: readonly string[] = []): Run {
+  const fields: CompiledField[] = Object.entries(schema.shape)
     .filter(([name]) => !exclude.includes(name))
     .map(([name, field]) => {
       const meta = fieldMeta(field as z.ZodType);
       return { name, required: meta.required, check: meta.check };
     });
-  return { fields, known: new Set(fields.map((f) => f.name)), rules: objectRules(schema) };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * The normalised object (unknown keys kept as sent, absent fields left out), or undefined if
- * anything is off. Known fields are written first in schema order so lines share one object shape.
- */
-function run(c: CompiledObject, obj: unknown): Record<string, unknown> | undefined {
+  const known = new Set(fields.map((f) => f.name));
+  const rules = objectRules(schema);
+  const steps = fields.map((f, i) => {
+    const name = JSON.stringify(f.name);
+    const absent = `v === undefined || v === null || v === ''`;
+    const check = `r = checks[${i}](v); if (typeof r !== 'string') return undefined; out[${name}] = r;`;
+    return f.required ? `v = obj[${name}]; if (${absent}) return undefined; ${check}` : `v = obj[${name}]; if (!(${absent})) { ${check} }`;
+  });
+  const body = `return function run(obj) {
   if (!isPlainObject(obj)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const f of c.fields) {
-    const v = obj[f.name];
-    if (v === undefined || v === null || v === '') {
-      if (f.required) return undefined;
-      continue;
-    }
-    const r = f.check(v);
-    if (typeof r !== 'string') return undefined;
-    out[f.name] = r;
-  }
-  let extra: Record<string, unknown> | undefined;
+  const out = {};
+  let v, r;
+  ${steps.join('\n  ')}
+  let extra;
   for (const k in obj) {
-    if (c.known.has(k)) continue;
-    // JSON.parse makes "__proto__" an own key; assigning it here would set out's prototype, whose
-    // fields would then pass for unchecked line fields. zod drops the key: leave such input to zod.
+    if (known.has(k)) continue;
     if (k === '__proto__') return undefined;
     out[k] = obj[k];
     if (obj[k] !== undefined) (extra ??= {})[k] = obj[k];
   }
-  // The unknown fields found on the way, so the row builder need not walk the keys again.
-  (out as Record<symbol, unknown>)[UNKNOWN_FIELDS] = extra;
-  for (const rule of c.rules) if (rule(out)) return undefined;
+  out[UNKNOWN] = extra;
+  for (const rule of rules) if (rule(out)) return undefined;
   return out;
+};`;
+  // In the generated code: JSON.parse makes "__proto__" an own key; assigning it would set out's
+  // prototype, whose fields would then pass for unchecked line fields. zod drops the key, so such
+  // input is left to zod. The unknown fields found on the way are handed to the row builder.
+  const make = new Function('checks', 'known', 'rules', 'isPlainObject', 'UNKNOWN', body) as (...a: unknown[]) => Run;
+  return make(
+    fields.map((f) => f.check),
+    known,
+    rules,
+    isPlainObject,
+    UNKNOWN_FIELDS,
+  );
 }
 
 // `input` is checked on its own below (a plain object, as zod's record requires).
 const ENVELOPE = compile(Envelope, ['input']);
-const LINES = new Map<MessageType, CompiledObject>([...MESSAGE_TYPES.values()].map((t) => [t, compile(t.line)]));
+const LINES = new Map<MessageType, Run>([...MESSAGE_TYPES.values()].map((t) => [t, compile(t.line)]));
 
 export function fastDecode(obj: unknown): FastResult | undefined {
-  const env = run(ENVELOPE, obj);
+  const env = ENVELOPE(obj);
   if (!env || !isPlainObject(env['input'])) return undefined;
   const type = MESSAGE_TYPES.get(env['infno'] as string);
   if (!type) return undefined;
   const input = env['input'];
-  const line = LINES.get(type) as CompiledObject;
+  const line = LINES.get(type) as Run;
   const body = input[type.bodyKey];
   if (!type.many) {
-    const l = run(line, body);
+    const l = line(body);
     return l ? { env, type, input, lines: [l] } : undefined;
   }
   if (!Array.isArray(body) || body.length === 0) return undefined;
   const out: Record<string, unknown>[] = new Array(body.length);
   const seen = new Set<unknown>();
   for (let i = 0; i < body.length; i++) {
-    const l = run(line, body[i]);
+    const l = line(body[i]);
     if (!l) return undefined;
     const k = l[type.uniqueField as string];
     if (seen.has(k)) return undefined;
