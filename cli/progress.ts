@@ -18,7 +18,8 @@ export function ingestProgress(quiet: boolean): Progress {
     const bar = new cliProgress.SingleBar(
       {
         stream: process.stderr,
-        format: '导入 [{bar}] {percentage}% | {mb}/{totalMb} MB | 消息 {messages} | 落库行 {rows} | 拒收 {rejected} | {eta_formatted}',
+        format:
+          '导入 [{bar}] {percentage}% | {mb}/{totalMb} MB | 已解码消息 {messages} | 已落库行 {rows} | 拒收 {rejected} | 剩余 {eta_formatted}',
         hideCursor: true,
       },
       cliProgress.Presets.shades_classic,
@@ -51,7 +52,7 @@ export function ingestProgress(quiet: boolean): Progress {
       const pct = p.bytesTotal ? ((100 * p.bytesRead) / p.bytesTotal).toFixed(0) : '?';
       const rate = Math.round(p.rows / Math.max((now - start) / 1000, 0.001));
       process.stderr.write(
-        `导入进度 ${pct}% (${(p.bytesRead / MB).toFixed(0)}/${(p.bytesTotal / MB).toFixed(0)} MB) 消息 ${p.messages} 落库行 ${p.rows} 拒收 ${p.rejected} (${rate} 行/秒)\n`,
+        `导入进度 ${pct}% (${(p.bytesRead / MB).toFixed(0)}/${(p.bytesTotal / MB).toFixed(0)} MB) 已解码消息 ${p.messages} 已落库行 ${p.rows} 拒收 ${p.rejected} (落库 ${rate} 行/秒)\n`,
       );
     },
     stop: () => undefined,

@@ -27,8 +27,11 @@ export interface ReplayOptions {
 export interface ReplayProgress {
   readonly bytesRead: number;
   readonly bytesTotal: number;
+  /** Messages decoded so far. */
   readonly messages: number;
+  /** Rows landed and committed so far. */
   readonly rows: number;
+  /** Messages rejected so far. */
   readonly rejected: number;
 }
 
@@ -90,7 +93,10 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
   const totals = { batches: 0, messagesRead: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedNew: 0, rowsLanded: 0 };
   const rowsByTable: Partial<Record<TableName, number>> = {};
   let bytesRead = 0;
+  const seen = { messages: 0, rejected: 0 };
   let landing: Promise<BatchResult> | undefined;
+  const progress = () =>
+    options.onProgress?.({ bytesRead, bytesTotal, messages: seen.messages, rows: totals.rowsLanded, rejected: seen.rejected });
 
   const settle = async () => {
     if (!landing) return;
@@ -105,7 +111,7 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
     totals.rowsLanded += r.rowsLanded;
     for (const [t, n] of Object.entries(r.rowsByTable)) rowsByTable[t as TableName] = (rowsByTable[t as TableName] ?? 0) + n;
     log.debug({ batch: r.batchId, rows: r.rowsLanded, rejected: r.rejected }, 'batch landed');
-    options.onProgress?.({ bytesRead, bytesTotal, messages: totals.messagesRead, rows: totals.rowsLanded, rejected: totals.rejected });
+    progress();
   };
 
   try {
@@ -141,12 +147,17 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
           const d = decoded[i] as import('./decode.js').Decoded;
           const l = chunk.lines[i] as RawLine;
           const pos: Position = { offset: l.offset, line: l.line };
+          seen.messages++;
           if (d.ok) {
             accepted.push({ message: d.message, pos });
             rows += d.message.rows.length;
-          } else rejected.push({ rejection: d.rejection, pos });
+          } else {
+            seen.rejected++;
+            rejected.push({ rejection: d.rejection, pos });
+          }
           if (rows >= batchRows) await flush();
         }
+        progress();
       };
       const inFlight: { lines: RawLine[]; decoded: Promise<import('./decode.js').Decoded[]> }[] = [];
       let lines: RawLine[] = [];
