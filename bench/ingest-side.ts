@@ -18,7 +18,8 @@ if (side === 'duckdb') {
 } else {
   const store = await openStore(db, { walAutocheckpoint: '1GB' });
   const c = await store.connect();
-  const s = await replay(c, [file], {
+  if (process.env['DUCKDB_THREADS']) await c.run(`SET threads = ${Number(process.env['DUCKDB_THREADS'])}`);
+  const s = await replay(store, [file], {
     piiKey: process.env['FUNDWATCH_PII_KEY'] ?? 'k',
     ...(process.env['BATCH_ROWS'] ? { batchRows: Number(process.env['BATCH_ROWS']) } : {}),
     ...(process.env['WORKERS'] ? { workers: Number(process.env['WORKERS']) } : {}),

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENVELOPE_COLUMNS } from '../contract/envelope.js';
 import type { TableName } from '../contract/messages.js';
 import { TABLES, TABLE_NAMES, type TableSpec } from '../contract/tables.js';
 import { FundwatchError } from '../core/errors.js';
 import type { DecodedMessage, Rejection } from './decode.js';
+import { Staging, type Position, type Slot, type SourceRef } from './stage.js';
 
 /**
  * Lands decoded messages in the store, one DuckDB transaction per batch: messages are staged in
@@ -13,25 +13,13 @@ import type { DecodedMessage, Rejection } from './decode.js';
  * or nothing. A hook lets the Kafka consumer store its offsets in the same transaction.
  */
 
-export interface Position {
-  readonly offset: number | null;
-  readonly line: number | null;
-  readonly partition?: number | null;
-}
+export type { Position, SourceRef } from './stage.js';
 
-export interface SourceRef {
-  readonly kind: 'file' | 'kafka';
-  /** File path as given, or topic. */
-  readonly source: string;
-  readonly partition: number | null;
-}
-
+/** What a batch is, beside the messages staged for it. */
 export interface Batch {
   readonly runId: string;
   readonly source: SourceRef;
   readonly startedAt: Date;
-  readonly accepted: readonly { readonly message: DecodedMessage; readonly pos: Position }[];
-  readonly rejected: readonly { readonly rejection: Rejection; readonly pos: Position }[];
   readonly firstOffset: number | null;
   readonly lastOffset: number | null;
   /** Runs inside the batch's transaction, after the rows (e.g. to store consumer offsets). */
@@ -50,44 +38,13 @@ export interface BatchResult {
   readonly rowsByTable: Partial<Record<TableName, number>>;
 }
 
-const STAGE_MESSAGE_COLUMNS = [
-  'seq INTEGER',
-  ...ENVELOPE_COLUMNS.map((c) => `${c} VARCHAR`),
-  'extra VARCHAR',
-  'tbl VARCHAR',
-  'row_count INTEGER',
-  'partition INTEGER',
-  '"offset" BIGINT',
-  'line BIGINT',
-];
-
-/**
- * One staged row per line (not per message): DuckDB parallelises a scan by row groups, so a
- * per-message staging table of a few thousand rows would split and cast on one thread (measured).
- */
-const STAGE_ROW_COLUMNS = ['seq INTEGER', 'row_text VARCHAR'];
-
-const STAGE_REJECTED_COLUMNS = [
-  'reject_id VARCHAR',
-  'partition INTEGER',
-  '"offset" BIGINT',
-  'line BIGINT',
-  'code VARCHAR',
-  'reason VARCHAR',
-  'diagnostics VARCHAR',
-  'msgid VARCHAR',
-  'fixmedins_code VARCHAR',
-  'infno VARCHAR',
-  'raw BLOB',
-];
-
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 /** Contract §1 version order as a row value: T1 over T0, then later inf_time, then larger msgid. */
 const rank = (t: string) => `(${t}.upload_mode = 'T1', CAST(${t}.inf_time AS TIMESTAMP), ${t}.msgid)`;
 
 /** SQL moving one table's staged rows of new messages into its physical table: split, cast, insert. */
-function insertSql(spec: TableSpec): string {
+function insertSql(spec: TableSpec, slot: Slot): string {
   const envNames = new Set<string>(ENVELOPE_COLUMNS);
   const line = spec.lineColumns.filter((c) => !envNames.has(c.name));
   const lead = spec.versioned ? 1 : 0;
@@ -111,7 +68,7 @@ function insertSql(spec: TableSpec): string {
 SELECT ${select.join(', ')}
 FROM (
   SELECT m.*, string_split(r.row_text, chr(31)) AS l
-  FROM stage_row r JOIN stage_message m ON m.seq = r.seq
+  FROM ${slot.row} r JOIN ${slot.message} m ON m.seq = r.seq
   WHERE m.tbl = '${spec.name}' AND m.seq IN (SELECT seq FROM new_msg)
 ) AS m`;
 }
@@ -133,22 +90,67 @@ function resolveSql(spec: TableSpec): string {
   QUALIFY row_number() OVER (PARTITION BY key_hash, ${keys} ORDER BY ${rank('cur')} DESC) > 1)`;
 }
 
-const INSERT_SQL = new Map(TABLE_NAMES.map((t) => [t, insertSql(TABLES[t])]));
 const RESOLVE_SQL = new Map(TABLE_NAMES.filter((t) => TABLES[t].versioned).map((t) => [t, resolveSql(TABLES[t])]));
 
+/**
+ * Lands staged messages, one transaction per batch, on its own connection. Messages are added as
+ * they are decoded (add*); seal() closes a batch and land() lands it while the next one fills.
+ */
 export class Lander {
-  private constructor(private readonly conn: DuckDBConnection) {}
+  private insertSql = new Map<string, string>();
 
-  /** A lander on its own connection's temporary staging tables. */
-  static async create(conn: DuckDBConnection): Promise<Lander> {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_message (${STAGE_MESSAGE_COLUMNS.join(', ')})`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_row (${STAGE_ROW_COLUMNS.join(', ')})`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE stage_rejected (${STAGE_REJECTED_COLUMNS.join(', ')})`);
-    return new Lander(conn);
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly staging: Staging,
+  ) {}
+
+  /** `conn` lands; `stagingConn`, another connection on the same instance, appends. */
+  static async create(conn: DuckDBConnection, stagingConn: DuckDBConnection): Promise<Lander> {
+    return new Lander(conn, await Staging.create(stagingConn));
   }
 
-  async land(batch: Batch): Promise<BatchResult> {
-    await this.stage(batch);
+  addMessage(m: DecodedMessage, pos: Position, src: SourceRef): void {
+    this.staging.addMessage(m, pos, src);
+  }
+
+  addRejection(r: Rejection, pos: Position, src: SourceRef): void {
+    this.staging.addRejection(r, pos, src);
+  }
+
+  /** Whether anything was added since the last land(). */
+  get empty(): boolean {
+    return this.staging.empty;
+  }
+
+  private insert(t: TableName, slot: Slot): string {
+    const k = `${t} ${slot.message}`;
+    let sql = this.insertSql.get(k);
+    if (!sql) this.insertSql.set(k, (sql = insertSql(TABLES[t], slot)));
+    return sql;
+  }
+
+  /**
+   * Closes the batch being filled and starts the next; the previous batch must have landed (its
+   * slot is the one filled next). Await it before adding more.
+   */
+  seal(): Promise<Slot> {
+    return this.staging.seal();
+  }
+
+  /** Lands a sealed batch, one transaction, and empties its slot. */
+  async land(batch: Batch, slot: Slot): Promise<BatchResult> {
+    try {
+      return await this.landSlot(batch, slot);
+    } finally {
+      await this.staging.clear(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.staging.close();
+  }
+
+  private async landSlot(batch: Batch, slot: Slot): Promise<BatchResult> {
     const conn = this.conn;
     const src = batch.source;
     await conn.run('BEGIN TRANSACTION');
@@ -157,20 +159,20 @@ export class Lander {
       const p = { batch: batchId };
       // Messages not seen before (contract §1: a message seen is skipped whole), first occurrence in the batch.
       await conn.run(`CREATE OR REPLACE TEMP TABLE new_msg AS
-        SELECT s.seq, s.tbl FROM stage_message s ANTI JOIN message m ON m.fixmedins_code = s.fixmedins_code AND m.msgid = s.msgid
+        SELECT s.seq, s.tbl FROM ${slot.message} s ANTI JOIN message m ON m.fixmedins_code = s.fixmedins_code AND m.msgid = s.msgid
         QUALIFY row_number() OVER (PARTITION BY s.fixmedins_code, s.msgid ORDER BY s.seq) = 1`);
       const newCount = await this.count('SELECT count(*) FROM new_msg');
       await conn.run(
         `INSERT INTO message SELECT fixmedins_code, msgid, infno, CAST(inf_time AS TIMESTAMP), upload_mode, mdtrtarea_admvs, insuplc_admdvs,
            CAST(extra AS JSON), row_count, $batch, $kind, $source, partition, "offset", line
-         FROM stage_message WHERE seq IN (SELECT seq FROM new_msg)`,
+         FROM ${slot.message} WHERE seq IN (SELECT seq FROM new_msg)`,
         { ...p, kind: src.kind, source: src.source },
       );
       const rowsByTable: Partial<Record<TableName, number>> = {};
       let rowsLanded = 0;
       const present = (await conn.runAndReadAll('SELECT DISTINCT tbl FROM new_msg')).getRows().map((r) => r[0] as TableName);
       for (const t of present) {
-        const res = await conn.run(INSERT_SQL.get(t) as string, p);
+        const res = await conn.run(this.insert(t, slot), p);
         const n = Number(res.rowsChanged);
         rowsByTable[t] = n;
         rowsLanded += n;
@@ -181,15 +183,15 @@ export class Lander {
         `INSERT OR IGNORE INTO rejected_message
          SELECT DISTINCT ON (reject_id) reject_id, $batch, $kind, $source, partition, "offset", line, code, reason, CAST(diagnostics AS JSON),
                 msgid, fixmedins_code, infno, raw, octet_length(raw), now()::TIMESTAMP
-         FROM stage_rejected ORDER BY reject_id, "offset"`,
+         FROM ${slot.rejected} ORDER BY reject_id, "offset"`,
         { ...p, kind: src.kind, source: src.source },
       );
       const result: BatchResult = {
         batchId,
-        messagesRead: batch.accepted.length + batch.rejected.length,
+        messagesRead: slot.messages + slot.rejections,
         accepted: newCount,
-        duplicates: batch.accepted.length - newCount,
-        rejected: batch.rejected.length,
+        duplicates: slot.messages - newCount,
+        rejected: slot.rejections,
         rejectedNew: Number(rej.rowsChanged),
         rowsLanded,
         rowsByTable,
@@ -229,56 +231,4 @@ export class Lander {
   private async count(sql: string): Promise<number> {
     return Number((await this.conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
   }
-
-  /** Fills the staging tables (outside the transaction: they are temporary and private to this connection). */
-  private async stage(batch: Batch): Promise<void> {
-    await this.conn.run('DELETE FROM stage_message; DELETE FROM stage_row; DELETE FROM stage_rejected;');
-    const am = await this.conn.createAppender('stage_message', 'main', 'temp');
-    const arow = await this.conn.createAppender('stage_row', 'main', 'temp');
-    batch.accepted.forEach(({ message: m, pos }, msg) => {
-      am.appendInteger(msg);
-      for (const c of ENVELOPE_COLUMNS) appendText(am, m[c]);
-      appendText(am, m.extra);
-      am.appendVarchar(m.table);
-      am.appendInteger(m.rows.length);
-      appendPos(am, pos, batch.source);
-      am.endRow();
-      for (const r of m.rows) {
-        arow.appendInteger(msg);
-        arow.appendVarchar(r);
-        arow.endRow();
-      }
-    });
-    am.closeSync();
-    arow.closeSync();
-    const ar = await this.conn.createAppender('stage_rejected', 'main', 'temp');
-    for (const { rejection: r, pos } of batch.rejected) {
-      ar.appendVarchar(createHash('sha256').update(r.raw).digest('hex'));
-      appendPos(ar, pos, batch.source);
-      ar.appendVarchar(r.code);
-      ar.appendVarchar(r.reason);
-      ar.appendVarchar(JSON.stringify(r.diagnostics));
-      appendText(ar, r.msgid);
-      appendText(ar, r.fixmedins_code);
-      appendText(ar, r.infno);
-      ar.appendBlob(r.raw);
-      ar.endRow();
-    }
-    ar.closeSync();
-  }
-}
-
-function appendText(a: DuckDBAppender, v: string | null | undefined): void {
-  if (v === null || v === undefined) a.appendNull();
-  else a.appendVarchar(v);
-}
-
-function appendPos(a: DuckDBAppender, pos: Position, src: SourceRef): void {
-  const partition = pos.partition ?? src.partition;
-  if (partition === null) a.appendNull();
-  else a.appendInteger(partition);
-  if (pos.offset === null) a.appendNull();
-  else a.appendBigInt(BigInt(pos.offset));
-  if (pos.line === null) a.appendNull();
-  else a.appendBigInt(BigInt(pos.line));
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableName } from '../contract/messages.js';
 import { FundwatchError } from '../core/errors.js';
+import type { Store } from '../store/open.js';
 import { logger } from '../core/logger.js';
-import type { DecodedMessage, Rejection } from './decode.js';
+import type { Decoded } from './decode.js';
 import { createDecodePool, defaultDecodeWorkers } from './decode-pool.js';
 import { Lander, type BatchResult, type Position } from './land.js';
 import { readLines, type RawLine } from './lines.js';
@@ -82,14 +82,16 @@ export function replayFiles(target: string): string[] {
  * thread), decoding (worker threads), landing (DuckDB, one batch in flight while the next fills).
  * Memory stays bounded: a few decode chunks in flight, one batch filling, one landing.
  */
-export async function replay(conn: DuckDBConnection, files: readonly string[], options: ReplayOptions): Promise<ReplaySummary> {
+export async function replay(store: Pick<Store, 'connect'>, files: readonly string[], options: ReplayOptions): Promise<ReplaySummary> {
   const started = performance.now();
   const runId = randomUUID();
   const batchRows = options.batchRows ?? 500_000;
   const bytesTotal = files.reduce((s, f) => s + statSync(f).size, 0);
   const workers = options.workers ?? (bytesTotal >= WORKER_THRESHOLD_BYTES ? defaultDecodeWorkers() : 0);
   const pool = createDecodePool(options.piiKey, workers);
-  const lander = await Lander.create(conn);
+  const conn = await store.connect();
+  const stagingConn = await store.connect();
+  const lander = await Lander.create(conn, stagingConn);
   const totals = { batches: 0, messagesRead: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedNew: 0, rowsLanded: 0 };
   const rowsByTable: Partial<Record<TableName, number>> = {};
   let bytesRead = 0;
@@ -116,50 +118,43 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
 
   try {
     for (const file of files) {
-      let accepted: { message: DecodedMessage; pos: Position }[] = [];
-      let rejected: { rejection: Rejection; pos: Position }[] = [];
+      const source = { kind: 'file' as const, source: file, partition: null };
       let rows = 0;
+      let first: number | null = null;
+      let last: number | null = null;
       let startedAt = new Date();
       const flush = async () => {
-        if (!accepted.length && !rejected.length) return;
-        const all = [...accepted.map((a) => a.pos.offset), ...rejected.map((r) => r.pos.offset)] as number[];
-        // Not Math.min(...all): spreading a batch of over ~120k messages into arguments overflows the stack.
-        const batch = {
-          runId,
-          source: { kind: 'file' as const, source: file, partition: null },
-          startedAt,
-          accepted,
-          rejected,
-          firstOffset: all.reduce((a, b) => Math.min(a, b)),
-          lastOffset: all.reduce((a, b) => Math.max(a, b)),
-        };
+        if (lander.empty) return;
+        // The previous batch must have landed: its slot is the one that fills next.
         await settle();
-        landing = lander.land(batch);
-        accepted = [];
-        rejected = [];
+        const slot = await lander.seal();
+        landing = lander.land({ runId, source, startedAt, firstOffset: first, lastOffset: last }, slot);
         rows = 0;
+        first = null;
         startedAt = new Date();
       };
-      const take = async (chunk: { lines: RawLine[]; decoded: Promise<import('./decode.js').Decoded[]> }) => {
+      const take = async (chunk: { lines: RawLine[]; decoded: Promise<Decoded[]> }) => {
         const decoded = await chunk.decoded;
-        // The batch ends as soon as it holds batchRows rows, not at the end of a decode chunk.
         for (let i = 0; i < decoded.length; i++) {
-          const d = decoded[i] as import('./decode.js').Decoded;
+          const d = decoded[i] as Decoded;
           const l = chunk.lines[i] as RawLine;
           const pos: Position = { offset: l.offset, line: l.line };
+          first ??= l.offset;
+          last = l.offset;
           seen.messages++;
           if (d.ok) {
-            accepted.push({ message: d.message, pos });
+            lander.addMessage(d.message, pos, source);
             rows += d.message.rows.length;
           } else {
             seen.rejected++;
-            rejected.push({ rejection: d.rejection, pos });
+            lander.addRejection(d.rejection, pos, source);
           }
+          // The batch ends as soon as it holds batchRows rows, not at the end of a decode chunk.
           if (rows >= batchRows) await flush();
         }
         progress();
       };
-      const inFlight: { lines: RawLine[]; decoded: Promise<import('./decode.js').Decoded[]> }[] = [];
+      const inFlight: { lines: RawLine[]; decoded: Promise<Decoded[]> }[] = [];
       let lines: RawLine[] = [];
       const submit = async () => {
         inFlight.push({ lines, decoded: pool.decode(lines.map((l) => l.bytes)) });
@@ -178,6 +173,9 @@ export async function replay(conn: DuckDBConnection, files: readonly string[], o
   } finally {
     await pool.close();
     await landing?.catch(() => undefined);
+    await lander.close();
+    stagingConn.closeSync();
+    conn.closeSync();
   }
   return { runId, files: files.length, ...totals, rowsByTable, seconds: (performance.now() - started) / 1000 };
 }

@@ -69,7 +69,7 @@ describe.each<Where>(['memory', 'file'])('the fixture set on a %s store', (where
   let summary: ReplaySummary;
   beforeAll(async () => {
     db = await openTestDb(where, tmp);
-    summary = await ingest(db.conn, replayFiles(MESSAGES_DIR));
+    summary = await ingest(db.store, replayFiles(MESSAGES_DIR));
   });
   afterAll(() => db.close());
 
@@ -330,7 +330,7 @@ describe.each<Where>(['memory', 'file'])('the fixture set on a %s store', (where
 
   it('is idempotent: the same files again change no canonical or rejected row, and the rerun is recorded', async () => {
     const before = { sums: await countsAndSums(db.conn), state: await orderFreeState(db.conn) };
-    const again = await ingest(db.conn, replayFiles(MESSAGES_DIR));
+    const again = await ingest(db.store, replayFiles(MESSAGES_DIR));
     expect(counts(again)).toEqual({
       messagesRead: 56,
       accepted: 0,
@@ -367,7 +367,7 @@ describe('the order and batching of the input do not matter', () => {
   let baselineSummary: ReplaySummary;
   beforeAll(async () => {
     const db = await openTestDb('memory');
-    baselineSummary = await ingest(db.conn, fixturePaths());
+    baselineSummary = await ingest(db.store, fixturePaths());
     baseline = await orderFreeState(db.conn);
     await db.close();
   });
@@ -412,7 +412,7 @@ describe('the order and batching of the input do not matter', () => {
   it.each(variants)('$name gives the same tables', async (v) => {
     const db = await openTestDb(v.where, tmp);
     try {
-      const s = await ingest(db.conn, v.files(), v.options);
+      const s = await ingest(db.store, v.files(), v.options);
       expect(counts(s)).toEqual(counts(baselineSummary));
       if (v.batches !== undefined) expect(s.batches).toBe(v.batches);
       const state = await orderFreeState(db.conn);
@@ -434,7 +434,7 @@ describe('the order and batching of the input do not matter', () => {
     expect(files.map((f) => path.basename(f))).toEqual(MESSAGE_FILES.map((f) => `${f}.gz`));
     const db = await openTestDb('memory');
     try {
-      const s = await ingest(db.conn, files);
+      const s = await ingest(db.store, files);
       expect(counts(s)).toEqual(counts(baselineSummary));
       expect(await orderFreeState(db.conn)).toEqual(baseline);
       const positions = await rows(db.conn, 'SELECT line::INTEGER AS line, "offset"::INTEGER AS off FROM rejected_message ORDER BY line');
@@ -459,7 +459,7 @@ describe('difficult input', () => {
     const lines = fixtureLines('02-fees.ndjson');
     const broken = Buffer.from('{"infno":"2204","msgid":"H51180200123-20260302999999-0999","input":{"feedetail":[{');
     const [file] = writeFiles(path.join(tmp, 'one-bad'), [['fees.ndjson', [...lines.slice(0, 7), broken, ...lines.slice(7)]]]);
-    const s = await ingest(db.conn, [file as string]);
+    const s = await ingest(db.store, [file as string]);
     expect(counts(s)).toEqual({
       messagesRead: 16,
       accepted: 15,
@@ -494,7 +494,7 @@ describe('difficult input', () => {
     expect([exact.length, over.length]).toEqual([1048576, 1048577]);
     expect(decodeMessage(exact, PII_KEY).ok).toBe(true);
     const [file] = writeFiles(path.join(tmp, 'large'), [['large.ndjson', [over, exact]]]);
-    const s = await ingest(db.conn, [file as string]);
+    const s = await ingest(db.store, [file as string]);
     expect([s.accepted, s.rejected]).toEqual([1, 1]);
     expect(
       await one(db.conn, `SELECT code, line::INTEGER AS line, raw_bytes FROM rejected_message WHERE source = $f`, { f: file as string }),
@@ -526,7 +526,7 @@ describe('difficult input', () => {
         ],
       ],
     ]);
-    await ingest(db.conn, [file as string]);
+    await ingest(db.store, [file as string]);
     expect(
       await one(
         db.conn,
@@ -557,7 +557,7 @@ describe('difficult input', () => {
     const [file] = writeFiles(path.join(tmp, 'surrogate'), [
       ['s.ndjson', [visitMessage({ mdtrt_id: 'MZ-S0' }, { msgid: 'H1-s0' }), visit, discharge]],
     ]);
-    const s = await ingest(db.conn, [file as string]);
+    const s = await ingest(db.store, [file as string]);
     expect([s.accepted, s.rejected, s.rowsLanded]).toEqual([3, 0, 3]);
     expect(
       await one(
@@ -600,7 +600,7 @@ describe('difficult input', () => {
     const [file] = writeFiles(path.join(tmp, 'cross-kind'), [
       ['x.ndjson', [stocktake, visitMessage({ mdtrt_id: 'MZ-X2' }, { msgid: 'H1-x2' })]],
     ]);
-    const s = await ingest(db.conn, [file as string]);
+    const s = await ingest(db.store, [file as string]);
     expect([s.accepted, s.rejected, s.rowsLanded]).toEqual([2, 0, 2]);
     expect(
       await one(
@@ -618,7 +618,7 @@ describe('difficult input', () => {
     const n = 130_000;
     const lines = Array.from({ length: n }, (_, i) => Buffer.from(`[${i}]`));
     const [file] = writeFiles(path.join(tmp, 'many'), [['many.ndjson', lines]]);
-    const s = await ingest(db.conn, [file as string]);
+    const s = await ingest(db.store, [file as string]);
     expect([s.messagesRead, s.rejected, s.rejectedNew, s.batches]).toEqual([n, n, n, 1]);
     const last = splitLines(readFileSync(file as string))
       .slice(0, n - 1)

@@ -140,7 +140,7 @@ describe('a file store', () => {
     const file = path.join(tmp, 'reopen.duckdb');
     const first = await openStore(file);
     const c1 = await first.connect();
-    const summary = await ingest(c1, fixturePaths());
+    const summary = await ingest(first, fixturePaths());
     expect(summary.rowsLanded).toBe(93);
     const before = {
       fee: await snapshot(c1, 'fee_line_version'),

@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
         const conn = await store.connect();
         try {
           const reference = await loadReference(conn, path.join(fixtures, 'reference'), { piiKey: pii.key });
-          const summary = await replay(conn, replayFiles(path.join(fixtures, 'messages')), { piiKey: pii.key });
+          const summary = await replay(store, replayFiles(path.join(fixtures, 'messages')), { piiKey: pii.key });
           return { reference, summary, rejected: await rejectedOfRun(conn, summary.runId), report: await landedReport(conn) };
         } finally {
           conn.closeSync();

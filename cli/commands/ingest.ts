@@ -29,7 +29,7 @@ export function registerIngest(program: Command): void {
         async (store) => {
           const conn = await store.connect();
           try {
-            const summary = await replay(conn, files, {
+            const summary = await replay(store, files, {
               piiKey: ctx.pii.key,
               onProgress: (p) => progress.update(p),
               ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
@@ -62,14 +62,12 @@ export async function rejectedOfRun(conn: DuckDBConnection, runId: string): Prom
      WHERE b.run_id = $run ORDER BY r.source, r.line`,
     { run: runId },
   );
-  return r
-    .getRows()
-    .map((row) => ({
-      source: String(row[0]),
-      line: row[1] === null ? null : Number(row[1]),
-      code: String(row[2]),
-      reason: String(row[3]),
-    }));
+  return r.getRows().map((row) => ({
+    source: String(row[0]),
+    line: row[1] === null ? null : Number(row[1]),
+    code: String(row[2]),
+    reason: String(row[3]),
+  }));
 }
 
 export function formatSummary(s: ReplaySummary, rejected: readonly RejectedRow[], db: string): string {

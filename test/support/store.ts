@@ -30,9 +30,13 @@ export async function openTestDb(where: Where, dir?: string): Promise<TestDb> {
   };
 }
 
-/** Replays files with the test PII key, decoding inline unless told otherwise. */
-export function ingest(conn: DuckDBConnection, paths: readonly string[], options: Partial<ReplayOptions> = {}): Promise<ReplaySummary> {
-  return replay(conn, paths, { piiKey: PII_KEY, workers: 0, ...options });
+/** Replays files into a store with the test PII key, decoding inline unless told otherwise. */
+export function ingest(
+  store: Pick<Store, 'connect'>,
+  paths: readonly string[],
+  options: Partial<ReplayOptions> = {},
+): Promise<ReplaySummary> {
+  return replay(store, paths, { piiKey: PII_KEY, workers: 0, ...options });
 }
 
 /** Rows as JSON values: DECIMAL, BIGINT and TIMESTAMP come back as exact text. */
