@@ -42,8 +42,9 @@ export function ingestProgress(quiet: boolean): Progress {
       stop: () => started && bar.stop(),
     };
   }
-  let last = 0;
+  // First line after five seconds: a short run needs no progress at all.
   const start = Date.now();
+  let last = start;
   return {
     update(p) {
       const now = Date.now();
