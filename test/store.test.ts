@@ -10,11 +10,13 @@ import { tempDir } from './support/temp.js';
 
 const tmp = tempDir('store');
 
-/** What migration 0001 creates, listed by hand from the contract (§1 tables, §3 reference data). */
+/** What the migrations create, listed by hand from the contract (§1 tables, §3 reference data, §6 hits). */
 const BASE_TABLES = [
   'catalog_version',
   'discharge_version',
   'fee_line_version',
+  'hit',
+  'hit_detail',
   'ingest_batch',
   'inspector_version',
   'institution_version',
@@ -50,7 +52,10 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await relations(db.conn, 'BASE TABLE')).toEqual(BASE_TABLES);
       expect(await relations(db.conn, 'VIEW')).toEqual(VIEWS);
-      expect(await rows(db.conn, 'SELECT version, name FROM schema_migrations')).toEqual([{ version: 1, name: 'init' }]);
+      expect(await rows(db.conn, 'SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
+        { version: 1, name: 'init' },
+        { version: 2, name: 'hits' },
+      ]);
     } finally {
       await db.close();
     }
@@ -112,7 +117,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '1' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '2' });
     } finally {
       await db.close();
     }
@@ -120,12 +125,15 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
 });
 
 describe('migrate on a bare database', () => {
-  it('lists 0001_init and applies it once', async () => {
-    expect(listMigrations().map((m) => [m.version, m.name])).toEqual([[1, 'init']]);
+  it('lists the migrations in order and applies each once', async () => {
+    expect(listMigrations().map((m) => [m.version, m.name])).toEqual([
+      [1, 'init'],
+      [2, 'hits'],
+    ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1]);
+      expect(await migrate(conn)).toEqual([1, 2]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

@@ -1,0 +1,95 @@
+import { dt } from './calendar.js';
+import type { Item } from './catalogue.js';
+import { amount, codeValue, json, price, quantity } from './format.js';
+import type { Institution } from './institutions.js';
+import { hash32 } from './prng.js';
+import { inscpOf } from './settlement.js';
+
+/** One fee line as generated (integer cents and micro-yuan). */
+export interface Fee {
+  readonly sn: string;
+  readonly mdtrt: string;
+  readonly psn: string;
+  readonly day: number;
+  readonly sec: number;
+  readonly item: Item;
+  cnt: number;
+  priceMicro: number;
+  cents: number;
+  readonly dept: string;
+  readonly dr: string;
+  readonly medType: string;
+  readonly rxno: string | undefined;
+  readonly days: number | undefined;
+  readonly trace: string | undefined;
+  readonly drord: string | undefined;
+  readonly initSn: string | undefined;
+  /** What the T0 upload said when the T1 upload corrects it (the fields above are the final values). */
+  t0: { readonly cnt: number; readonly priceMicro: number; readonly cents: number } | undefined;
+}
+
+/** Whatever fees are charged to: an outpatient visit, a pharmacy purchase or an inpatient stay. */
+export interface Party {
+  readonly inst: Institution;
+  readonly mdtrt: string;
+  readonly person: number;
+  readonly psn: string;
+  readonly medType: string;
+  readonly dx: string;
+}
+
+/** Running sums of a visit's final fee amounts, in cents. */
+export interface Totals {
+  medfee: number;
+  inscp: number;
+}
+
+export function addTotals(t: Totals, fees: readonly Fee[]): Totals {
+  for (const f of fees) {
+    t.medfee += f.cents;
+    t.inscp += inscpOf(f.cents, f.item.lv);
+  }
+  return t;
+}
+
+export const totalsOf = (fees: readonly Fee[]): Totals => addTotals({ medfee: 0, inscp: 0 }, fees);
+
+/**
+ * The `input` of a 2204 / 2301 message: the lines as the T0 upload said them (a line corrected
+ * later shows its T0 values) or as the T1 re-upload says them (final values, with inscp_amt).
+ * Written by template: every value is generated and needs no escaping (the hottest path).
+ */
+export function feeMessageInput(inst: Institution, fees: readonly Fee[], mode: 'T0' | 'T1'): string {
+  const n = inst.numbers;
+  let body = '{"feedetail":[';
+  for (let i = 0; i < fees.length; i++) {
+    const f = fees[i] as Fee;
+    const v = mode === 'T0' && f.t0 ? f.t0 : f;
+    const it = f.item;
+    if (i > 0) body += ',';
+    body += `{"feedetl_sn":"${f.sn}","mdtrt_id":"${f.mdtrt}","psn_no":"${f.psn}","fee_ocur_time":"${dt(f.day, f.sec)}","med_list_codg":"${it.code}","medins_list_codg":"${it.hilist}","det_item_fee_sumamt":${json(amount(v.cents, n))},"cnt":${json(quantity(v.cnt, n))},"pric":${json(price(v.priceMicro, n))},"bilg_dept_codg":"${f.dept}","bilg_dr_codg":"${f.dr}","med_type":${json(codeValue(f.medType, n))}`;
+    if (f.initSn !== undefined) body += `,"init_feedetl_sn":"${f.initSn}"`;
+    if (f.drord !== undefined) body += `,"drord_no":"${f.drord}"`;
+    if (f.rxno !== undefined) body += `,"rxno":"${f.rxno}"`;
+    if (it.isDrug && it.listType !== '102' && f.days !== undefined)
+      body += `,"sin_dos_dscr":"${it.dose}","used_frqu_dscr":"${it.freq}","prd_days":${json(quantity(f.days, n))},"medc_way_dscr":"${it.route}"`;
+    if (f.trace !== undefined) body += `,"drug_trac_codg":"${f.trace}"`;
+    if (mode === 'T1') body += `,"inscp_amt":${json(amount(inscpOf(f.cents, it.lv), n))}`;
+    body += '}';
+  }
+  body += ']}';
+  return body;
+}
+
+/**
+ * The price an institution charges for an item, per smallest unit: services at the level's share
+ * of the ceiling, drugs and consumables at the institution's purchase price (零差率), never above.
+ */
+export function priceOf(inst: Institution, item: Item): number {
+  if (item.isService) {
+    const f = inst.level === '3' ? 1 : inst.level === '2' ? 0.92 : 0.85;
+    return Math.min(item.ceilingMicro, Math.round((item.ceilingMicro * f) / 10000) * 10000);
+  }
+  const h = hash32(inst.index, item.index) / 4294967296;
+  return Math.min(item.ceilingMicro, Math.max(100, Math.round((item.ceilingMicro * (0.82 + 0.18 * h)) / 100) * 100));
+}

@@ -1,0 +1,316 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { z } from 'zod';
+import { FundwatchError } from '../core/errors.js';
+
+/**
+ * Knowledge tables (知识库) of the rule engine: one YAML file per table under `rules/knowledge/`,
+ * `{ version: <int>, description: <中文>, entries: [...] }`. The zod schemas here are the one
+ * definition of each table; the rule engine and the synthetic city generator both load the files
+ * through `loadKnowledge`, so rules and generated data speak the same codes.
+ */
+
+const listCode = z.string().regex(/^[A-Z0-9]{5,50}$/, '医保目录编码: 大写字母与数字, 5-50 位');
+const name = z.string().min(1).max(200);
+const reason = z.string().min(2).max(500);
+const item = z.strictObject({ med_list_codg: listCode, name });
+
+/** 限性别: the item is payable only for `gend` (1 男, 2 女). */
+const GenderRestricted = z.strictObject({ med_list_codg: listCode, name, gend: z.enum(['1', '2']), reason });
+
+/**
+ * 限年龄 / 儿童专用: payable only when `min_age` ≤ age < `max_age` (either bound may be absent), age in
+ * completed `unit`s on the day of the charge.
+ */
+const AgeRestricted = z
+  .strictObject({
+    med_list_codg: listCode,
+    name,
+    category: z.enum(['儿童专用', '新生儿专用', '成人用药', '限年龄']),
+    min_age: z.number().nonnegative().optional(),
+    max_age: z.number().positive().optional(),
+    unit: z.enum(['year', 'day']),
+    reason,
+  })
+  .superRefine((e, ctx) => {
+    if (e.min_age === undefined && e.max_age === undefined)
+      ctx.addIssue({ code: 'custom', path: ['max_age'], message: 'min_age 与 max_age 至少要有一个', params: { code: 'missing-bound' } });
+    if (e.min_age !== undefined && e.max_age !== undefined && e.min_age >= e.max_age)
+      ctx.addIssue({ code: 'custom', path: ['max_age'], message: 'max_age 必须大于 min_age', params: { code: 'empty-range' } });
+  });
+
+/** 互斥项目: the two items must not both be charged within `scope` (one day, or one visit). */
+const MutuallyExclusive = z
+  .strictObject({ items: z.tuple([item, item]), scope: z.enum(['day', 'visit']), reason })
+  .superRefine((e, ctx) => {
+    if (e.items[0].med_list_codg === e.items[1].med_list_codg)
+      ctx.addIssue({ code: 'custom', path: ['items', 1, 'med_list_codg'], message: '互斥的两项不能相同', params: { code: 'same-item' } });
+  });
+
+/**
+ * 打包项目: `med_list_codg` is the bundle; charging at least `min_components` of its components
+ * separately within `scope` (without the bundle) is 分解收费.
+ */
+const Bundle = z
+  .strictObject({
+    med_list_codg: listCode,
+    name,
+    components: z.array(item).min(2),
+    min_components: z.int().min(2),
+    scope: z.enum(['day', 'visit']),
+    reason,
+  })
+  .superRefine((e, ctx) => {
+    if (e.min_components > e.components.length)
+      ctx.addIssue({ code: 'custom', path: ['min_components'], message: 'min_components 超过组成项目数', params: { code: 'too-many' } });
+    const seen = new Set<string>([e.med_list_codg]);
+    e.components.forEach((c, i) => {
+      if (seen.has(c.med_list_codg))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['components', i, 'med_list_codg'],
+          message: '组成项目重复或与打包项目相同',
+          params: { code: 'duplicate-key' },
+        });
+      seen.add(c.med_list_codg);
+    });
+  });
+
+/** 限频次: at most `max_cnt` units of the item per `per` (calendar day, or visit). */
+const FrequencyLimit = z.strictObject({
+  med_list_codg: listCode,
+  name,
+  max_cnt: z.number().positive(),
+  per: z.enum(['day', 'visit']),
+  reason,
+});
+
+/**
+ * 限用量 (处方用量与天数): at most `max_daily_units` smallest billing units a day, for at most
+ * `max_days[setting]` days in one prescription. Settings: 普通门诊, 急诊, 门诊慢特病 (长期处方),
+ * 定点药店购药.
+ */
+const DaysSupply = z.strictObject({
+  med_list_codg: listCode,
+  name,
+  max_daily_units: z.number().positive(),
+  max_days: z.strictObject({
+    outpatient: z.int().positive(),
+    emergency: z.int().positive(),
+    chronic: z.int().positive(),
+    pharmacy: z.int().positive(),
+  }),
+  reason,
+});
+
+/**
+ * 限医疗机构级别 / 就医方式: payable only at `min_hosp_lv` or above, and only for the national
+ * `med_type` classes listed in `med_type_classes` (contract §4).
+ */
+const ScopeRestricted = z
+  .strictObject({
+    med_list_codg: listCode,
+    name,
+    min_hosp_lv: z.enum(['2', '3']).optional(),
+    med_type_classes: z
+      .array(z.enum(['11', '12', '13', '14', '21', '22', '24', '25', '28', '41', '51', '52']))
+      .min(1)
+      .optional(),
+    reason,
+  })
+  .superRefine((e, ctx) => {
+    if (e.min_hosp_lv === undefined && e.med_type_classes === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['min_hosp_lv'],
+        message: 'min_hosp_lv 与 med_type_classes 至少要有一个',
+        params: { code: 'missing-bound' },
+      });
+  });
+
+function table<E extends z.ZodType>(entry: E) {
+  return z.strictObject({ version: z.int().positive(), description: z.string().min(2), entries: z.array(entry).min(1) });
+}
+
+export const KNOWLEDGE_SCHEMAS = {
+  'gender-restricted': table(GenderRestricted),
+  'age-restricted': table(AgeRestricted),
+  'mutually-exclusive': table(MutuallyExclusive),
+  bundles: table(Bundle),
+  'frequency-limits': table(FrequencyLimit),
+  'days-supply': table(DaysSupply),
+  'scope-restricted': table(ScopeRestricted),
+} as const;
+
+type Raw = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const code = (e: Raw) => str(e['med_list_codg']);
+
+/**
+ * What makes an entry unique in each table, read from the raw entry so that duplicates are found
+ * even when other entries have errors (every issue of a file is reported, not only the first).
+ */
+const KEYS: Readonly<Record<string, { readonly field: string; readonly of: (e: Raw) => string | undefined }>> = {
+  'gender-restricted': { field: 'med_list_codg', of: code },
+  'age-restricted': { field: 'med_list_codg', of: code },
+  bundles: { field: 'med_list_codg', of: code },
+  'days-supply': { field: 'med_list_codg', of: code },
+  'scope-restricted': { field: 'med_list_codg', of: code },
+  'frequency-limits': { field: 'med_list_codg', of: (e) => (code(e) === undefined ? undefined : `${code(e)}|${str(e['per']) ?? ''}`) },
+  'mutually-exclusive': {
+    field: 'items',
+    of: (e) => {
+      const items = e['items'];
+      if (!Array.isArray(items)) return undefined;
+      const codes = items.map((i) => (i && typeof i === 'object' ? code(i as Raw) : undefined));
+      return codes.every((c) => c !== undefined) ? [...(codes as string[])].sort().join('|') : undefined;
+    },
+  },
+};
+
+export type KnowledgeName = keyof typeof KNOWLEDGE_SCHEMAS;
+export const KNOWLEDGE_NAMES = Object.keys(KNOWLEDGE_SCHEMAS).sort() as KnowledgeName[];
+export type KnowledgeTable<N extends KnowledgeName> = z.output<(typeof KNOWLEDGE_SCHEMAS)[N]>;
+export type KnowledgeEntry<N extends KnowledgeName> = KnowledgeTable<N>['entries'][number];
+export type Knowledge = { readonly [N in KnowledgeName]: KnowledgeTable<N> };
+
+/** A located problem in a knowledge file (style item 3): stable code, field path, 1-based line and column. */
+export interface KnowledgeIssue {
+  readonly code: string;
+  readonly file: string;
+  readonly path: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+}
+
+export type ParsedKnowledge<N extends KnowledgeName> =
+  { readonly ok: true; readonly table: KnowledgeTable<N> } | { readonly ok: false; readonly issues: readonly KnowledgeIssue[] };
+
+function pathText(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of p) out += typeof seg === 'number' ? `[${seg}]` : `${out ? '.' : ''}${String(seg)}`;
+  return out;
+}
+
+/** The deepest YAML node along `p` that exists: a missing key is reported where its parent is. */
+function nodeAt(root: unknown, p: readonly PropertyKey[]): Node | undefined {
+  let node = root as Node | undefined;
+  for (const seg of p) {
+    let next: unknown;
+    if (isMap(node)) next = node.get(seg as string, true);
+    else if (isSeq(node)) next = node.get(seg as number, true);
+    if (next === undefined || next === null) return node;
+    node = next as Node;
+  }
+  return node;
+}
+
+const ZOD_CODES: Record<string, string> = {
+  invalid_type: 'invalid-type',
+  invalid_value: 'invalid-enum',
+  unrecognized_keys: 'unknown-field',
+  too_small: 'too-small',
+  too_big: 'too-big',
+  invalid_format: 'invalid-format',
+};
+
+/**
+ * Parses one knowledge table. Pure: YAML text in, the validated table or every issue found (with
+ * line and column), never a throw. `name` is the table name (the file name without `.yaml`).
+ */
+export function parseKnowledge<N extends KnowledgeName>(name: N, text: string, file = `${name}.yaml`): ParsedKnowledge<N> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number) => lineCounter.linePos(offset);
+  const issues: KnowledgeIssue[] = [];
+  for (const e of doc.errors) {
+    const pos = at(e.pos[0]);
+    issues.push({ code: 'yaml-syntax', file, path: '', line: pos.line, col: pos.col, message: `YAML 语法错误: ${e.code}` });
+  }
+  if (issues.length) return { ok: false, issues };
+  const raw = doc.toJS() as unknown;
+  const parsed = KNOWLEDGE_SCHEMAS[name].safeParse(raw);
+  const located = (path: readonly PropertyKey[]) => at(nodeAt(doc.contents, path)?.range?.[0] ?? 0);
+  const entries = raw && typeof raw === 'object' && Array.isArray((raw as Raw)['entries']) ? ((raw as Raw)['entries'] as unknown[]) : [];
+  const key = KEYS[name];
+  const first = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const k = key && e && typeof e === 'object' ? key.of(e as Raw) : undefined;
+    if (k === undefined || !key) return;
+    const seen = first.get(k);
+    if (seen === undefined) first.set(k, i);
+    else {
+      const pos = located(['entries', i, key.field]);
+      issues.push({
+        code: 'duplicate-key',
+        file,
+        path: `entries[${i}].${key.field}`,
+        line: pos.line,
+        col: pos.col,
+        message: `重复的条目, 与第 ${seen + 1} 条相同`,
+      });
+    }
+  });
+  if (parsed.success && issues.length === 0) return { ok: true, table: parsed.data as KnowledgeTable<N> };
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const pos = located(issue.path);
+    const custom = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
+    issues.push({
+      code: custom ?? ZOD_CODES[issue.code] ?? 'invalid',
+      file,
+      path: pathText(issue.path),
+      line: pos.line,
+      col: pos.col,
+      message: issue.message,
+    });
+  }
+  issues.sort((a, b) => a.line - b.line || a.col - b.col);
+  return { ok: false, issues };
+}
+
+export type LoadedKnowledge =
+  | { readonly ok: true; readonly knowledge: Knowledge; readonly version: string }
+  | { readonly ok: false; readonly issues: readonly KnowledgeIssue[] };
+
+/**
+ * Reads every table of `dir` (`<name>.yaml`) and parses it; collects the issues of all files. A
+ * missing table is an issue; an unreadable file is an I/O error (thrown).
+ */
+export function loadKnowledge(dir: string): LoadedKnowledge {
+  const issues: KnowledgeIssue[] = [];
+  const tables: Partial<Record<KnowledgeName, unknown>> = {};
+  for (const name of KNOWLEDGE_NAMES) {
+    const file = path.join(dir, `${name}.yaml`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        issues.push({ code: 'missing-table', file, path: '', line: 1, col: 1, message: `缺少知识库表 ${name}.yaml` });
+        continue;
+      }
+      throw new FundwatchError('io', `无法读取知识库文件 ${file}`, { cause: err });
+    }
+    const r = parseKnowledge(name, text, file);
+    if (r.ok) tables[name] = r.table;
+    else issues.push(...r.issues);
+  }
+  if (issues.length) return { ok: false, issues };
+  const knowledge = tables as Knowledge;
+  return { ok: true, knowledge, version: knowledgeVersion(knowledge) };
+}
+
+/** The version of a set of tables, as hits record it: `name@version` in name order, `;`-separated. */
+export function knowledgeVersion(knowledge: Knowledge, names: readonly KnowledgeName[] = KNOWLEDGE_NAMES): string {
+  return [...names]
+    .sort()
+    .map((n) => `${n}@${knowledge[n].version}`)
+    .join(';');
+}
+
+/** `rules/knowledge/bundles.yaml:12:7: 重复的条目 … [duplicate-key] (entries[3].med_list_codg)` */
+export function formatKnowledgeIssue(i: KnowledgeIssue): string {
+  return `${i.file}:${i.line}:${i.col}: ${i.message} [${i.code}]${i.path ? ` (${i.path})` : ''}`;
+}
