@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerReference } from './commands/reference.js';
 import { registerRejected } from './commands/rejected.js';
+import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
 import { EXIT } from './exit.js';
 
@@ -33,9 +35,11 @@ export function buildProgram(): Command {
 退出码: 0 完成, 1 用户要求的检查未通过, 2 用法错误, 3 错误`,
     );
   registerDemo(program);
+  registerGenerate(program);
   registerIngest(program);
   registerReference(program);
   registerRejected(program);
+  registerScore(program);
   registerStatus(program);
   return program;
 }

@@ -17,7 +17,7 @@ describe('fundwatch CLI', () => {
   it('prints help for the program and every command, exit 0', () => {
     const top = runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const c of ['demo', 'ingest', 'reference', 'status', 'rejected']) expect(top.stdout).toContain(c);
+    for (const c of ['demo', 'generate', 'ingest', 'reference', 'score', 'status', 'rejected']) expect(top.stdout).toContain(c);
     for (const args of [
       ['ingest', '--help'],
       ['reference', 'load', '--help'],
