@@ -5,15 +5,9 @@
  * and drugs taken home. Bed, nursing and the daily 住院诊查费 are added for every day by the stay
  * simulation. Items are catalogue aliases; `a|b` means "a, or b where a is not allowed here".
  */
-export interface InpatientProfile {
-  readonly key: string;
-  readonly icd: string;
-  readonly dx: string;
-  readonly depts: readonly string[];
-  readonly w: readonly [number, number, number];
-  readonly sex?: '1' | '2';
-  readonly minAge?: number;
-  readonly maxAge?: number;
+import type { ProfileBase } from './clinical-outpatient.js';
+
+export interface InpatientProfile extends ProfileBase {
   /** Newborn conditions: the patient's age in days must be under this. */
   readonly maxAgeDays?: number;
   readonly los: readonly [number, number];

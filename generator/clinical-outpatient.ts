@@ -10,7 +10,8 @@ export type AgeGroup = 0 | 1 | 2;
 
 export type Condition = 'htn' | 'dm' | 'chd' | 'copd';
 
-export interface OutpatientProfile {
+/** What every care profile says about its diagnosis and who has it. */
+export interface ProfileBase {
   readonly key: string;
   readonly icd: string;
   readonly dx: string;
@@ -21,6 +22,9 @@ export interface OutpatientProfile {
   readonly sex?: '1' | '2';
   readonly minAge?: number;
   readonly maxAge?: number;
+}
+
+export interface OutpatientProfile extends ProfileBase {
   /** Winter amplitude: weight × (1 + season × winterness). */
   readonly season?: number;
   readonly drugs: readonly (readonly [string, number])[];

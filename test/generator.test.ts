@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerGenerate } from '../cli/commands/generate.js';
 import { REFERENCE_FILES } from '../contract/reference.js';
 import { PACKAGE_ROOT } from '../core/config.js';
@@ -21,6 +20,7 @@ import {
 import { decodeMessage } from '../ingest/index.js';
 import { parseReference } from '../reference/index.js';
 import { Labels } from '../score/index.js';
+import { runRegistered } from './support/cli.js';
 
 /**
  * The generator at tiny scale: determinism, validity of every message against the real ingest
@@ -271,21 +271,7 @@ describe('generator: schedule and labels', () => {
 });
 
 describe('`fundwatch generate` (the command module, as main.ts will register it)', () => {
-  const run = async (args: string[]) => {
-    const program = new Command('fundwatch').option('--db <path>').exitOverride();
-    registerGenerate(program);
-    let out = '';
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
-    try {
-      await program.parseAsync(args, { from: 'user' });
-    } finally {
-      spy.mockRestore();
-    }
-    return out;
-  };
+  const run = (args: string[]) => runRegistered(registerGenerate, args);
 
   it('writes a city and prints a Chinese summary; refuses to overwrite without --force; --json; --config rates', async () => {
     const out = path.join(root, 'cli');

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { registerScore } from '../cli/commands/score.js';
 import { formatScorecard, Labels, parseRef, readHits, scorecard, writeHits, type Hit, type PatternScore } from '../score/index.js';
 import { openStore } from '../store/index.js';
+import { runRegistered } from './support/cli.js';
 
 /**
  * The scorecard on hand-made hits whose precision and recall were worked out by hand (below, next
@@ -258,21 +258,7 @@ describe('hits in the store (migration 0002, real DuckDB)', () => {
     await store.close();
     const file = path.join(dir, 'labels.json');
     writeFileSync(file, JSON.stringify(labels));
-    const run = async (args: string[]) => {
-      const program = new Command('fundwatch').option('--db <path>').exitOverride();
-      registerScore(program);
-      let out = '';
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out += String(chunk);
-        return true;
-      });
-      try {
-        await program.parseAsync(args, { from: 'user' });
-      } finally {
-        spy.mockRestore();
-      }
-      return out;
-    };
+    const run = (args: string[]) => runRegistered(registerScore, args);
     expect(await run(['score', '--labels', file, '--db', db, '--k', '3'])).toMatch(
       /over-price\s+超标准收费\s+3\s+5\s+2\s+40\.0%\s+66\.7%\s+50\.0%\s+66\.7%/,
     );
