@@ -141,12 +141,8 @@ export class PharmacyBook {
   /** 3504: a box of the last purchase sent back to the supplier (damaged in transit, near expiry). */
   returnToSupplier(sim: Sim, rng: Prng, ph: Institution, sec: number): void {
     const s = this.shelf(ph);
-    const candidates = s.assortment.filter(
-      (it) => s.bought.has(it.index) && (s.stock.get(it.index) ?? 0) >= it.pac * 2 && it.listType !== '102',
-    );
-    if (candidates.length === 0) return;
-    const it = rng.pick(candidates);
-    s.stock.set(it.index, (s.stock.get(it.index) ?? 0) - it.pac);
+    const it = takeBox(s, rng, (i) => s.bought.has(i.index));
+    if (!it) return;
     const n = ph.numbers;
     sim.emit(ph, '3504', sec, {
       purcinfo: [
@@ -290,10 +286,8 @@ export class PharmacyBook {
   /** 3502: a box written off (damaged, 报损). */
   writeOff(sim: Sim, rng: Prng, ph: Institution, sec: number): void {
     const s = this.shelf(ph);
-    const candidates = s.assortment.filter((it) => (s.stock.get(it.index) ?? 0) >= it.pac * 2 && it.listType !== '102');
-    if (candidates.length === 0) return;
-    const it = rng.pick(candidates);
-    s.stock.set(it.index, (s.stock.get(it.index) ?? 0) - it.pac);
+    const it = takeBox(s, rng);
+    if (!it) return;
     const n = ph.numbers;
     sim.emit(ph, '3502', sec, {
       invinfo: [
@@ -340,4 +334,16 @@ function prescriber(ph: Institution, rng: Prng): string {
   const year = 1965 + rng.int(30);
   const birth = `${year}${String(1 + rng.int(12)).padStart(2, '0')}${String(1 + rng.int(28)).padStart(2, '0')}`;
   return certno(ph.admdvs, birth, rng.int(500), rng.chance(0.5));
+}
+
+/**
+ * Takes one whole box off the shelf, of an item (not 饮片, which is not boxed) with at least two
+ * boxes in stock so the shelf never empties by it; undefined when there is none.
+ */
+function takeBox(s: Shelf, rng: Prng, also: (it: Item) => boolean = () => true): Item | undefined {
+  const candidates = s.assortment.filter((it) => also(it) && (s.stock.get(it.index) ?? 0) >= it.pac * 2 && it.listType !== '102');
+  if (candidates.length === 0) return undefined;
+  const it = rng.pick(candidates);
+  s.stock.set(it.index, (s.stock.get(it.index) ?? 0) - it.pac);
+  return it;
 }

@@ -30,8 +30,6 @@ export interface DecodedMessage {
    * then the table's line columns in order; fields separated by U+001F, empty for absent (the
    * contract counts "" as absent). Cheaper for DuckDB to split than JSON to parse (measured 3×).
    */
-  /** Version rank (contract §1): T1 over T0, then later inf_time, then larger msgid; compared as text. */
-  readonly rank: string;
 }
 
 export interface Rejection {
@@ -164,6 +162,5 @@ function buildMessage(
     extra,
     table: type.table,
     rows,
-    rank: `${mode === 'T1' ? '1' : '0'}${infTime}${msgid}`,
   };
 }

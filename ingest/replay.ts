@@ -19,7 +19,7 @@ export interface ReplayOptions {
    * 250,000 by leaving less to the final checkpoint).
    */
   readonly batchRows?: number;
-  /** Decode worker threads; default: none for small inputs, else one per spare core. */
+  /** Decode worker threads; default: none for small inputs, else one per core (at most 4). */
   readonly workers?: number;
   readonly onProgress?: (p: ReplayProgress) => void;
 }
