@@ -6,6 +6,7 @@ import { FundwatchError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerProduce } from './commands/produce.js';
 import { registerReference } from './commands/reference.js';
 import { registerRejected } from './commands/rejected.js';
 import { registerScore } from './commands/score.js';
@@ -30,6 +31,8 @@ export function buildProgram(): Command {
 环境变量:
   FUNDWATCH_DB         数据库文件路径
   FUNDWATCH_PII_KEY    个人信息哈希密钥 (HMAC-SHA-256); 未设置时使用公开演示密钥并告警
+  FUNDWATCH_KAFKA_BROKERS, FUNDWATCH_KAFKA_GROUP, FUNDWATCH_KAFKA_TOPIC_PREFIX
+                       Kafka 连接 (见 ingest --kafka, produce)
   FUNDWATCH_LOG_LEVEL  日志级别 (default warn), 日志为 JSON, 写到 stderr
 
 退出码: 0 完成, 1 用户要求的检查未通过, 2 用法错误, 3 错误`,
@@ -37,6 +40,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerGenerate(program);
   registerIngest(program);
+  registerProduce(program);
   registerReference(program);
   registerRejected(program);
   registerScore(program);

@@ -164,9 +164,9 @@ export class Lander {
       const newCount = await this.count('SELECT count(*) FROM new_msg');
       await conn.run(
         `INSERT INTO message SELECT fixmedins_code, msgid, infno, CAST(inf_time AS TIMESTAMP), upload_mode, mdtrtarea_admvs, insuplc_admdvs,
-           CAST(extra AS JSON), row_count, $batch, $kind, $source, partition, "offset", line
+           CAST(extra AS JSON), row_count, $batch, $kind, source, partition, "offset", line
          FROM ${slot.message} WHERE seq IN (SELECT seq FROM new_msg)`,
-        { ...p, kind: src.kind, source: src.source },
+        { ...p, kind: src.kind },
       );
       const rowsByTable: Partial<Record<TableName, number>> = {};
       let rowsLanded = 0;
@@ -181,10 +181,10 @@ export class Lander {
       }
       const rej = await conn.run(
         `INSERT OR IGNORE INTO rejected_message
-         SELECT DISTINCT ON (reject_id) reject_id, $batch, $kind, $source, partition, "offset", line, code, reason, CAST(diagnostics AS JSON),
+         SELECT DISTINCT ON (reject_id) reject_id, $batch, $kind, source, partition, "offset", line, code, reason, CAST(diagnostics AS JSON),
                 msgid, fixmedins_code, infno, raw, octet_length(raw), now()::TIMESTAMP
          FROM ${slot.rejected} ORDER BY reject_id, "offset"`,
-        { ...p, kind: src.kind, source: src.source },
+        { ...p, kind: src.kind },
       );
       const result: BatchResult = {
         batchId,

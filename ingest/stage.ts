@@ -14,6 +14,8 @@ export interface Position {
   readonly offset: number | null;
   readonly line: number | null;
   readonly partition?: number | null;
+  /** Overrides the batch's source for this message (a Kafka batch spans topics). */
+  readonly source?: string;
 }
 
 export interface SourceRef {
@@ -38,6 +40,7 @@ const MESSAGE_COLUMNS = [
   'extra VARCHAR',
   'tbl VARCHAR',
   'row_count INTEGER',
+  'source VARCHAR',
   'partition INTEGER',
   '"offset" BIGINT',
   'line BIGINT',
@@ -51,6 +54,7 @@ const ROW_COLUMNS = ['seq INTEGER', 'row_text VARCHAR'];
 
 const REJECTED_COLUMNS = [
   'reject_id VARCHAR',
+  'source VARCHAR',
   'partition INTEGER',
   '"offset" BIGINT',
   'line BIGINT',
@@ -180,6 +184,7 @@ function appendText(a: DuckDBAppender, v: string | null | undefined): void {
 }
 
 function appendPos(a: DuckDBAppender, pos: Position, src: SourceRef): void {
+  a.appendVarchar(pos.source ?? src.source);
   const partition = pos.partition ?? src.partition;
   if (partition === null) a.appendNull();
   else a.appendInteger(partition);

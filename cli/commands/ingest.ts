@@ -3,26 +3,62 @@ import type { Command } from 'commander';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FundwatchError } from '../../core/errors.js';
 import { replay, replayFiles, type ReplaySummary } from '../../ingest/index.js';
+import { KafkaIngest, type ConsumeSummary } from '../../kafka/consume.js';
+import { resolveKafkaSettings } from '../../kafka/config.js';
+import type { Store } from '../../store/index.js';
 import { contextOf, warnDemoKey, withStore } from '../context.js';
 import { n, table } from '../format.js';
 import { ingestProgress } from '../progress.js';
 
+interface IngestOptions {
+  from?: string;
+  kafka?: boolean;
+  brokers?: string;
+  group?: string;
+  topicPrefix?: string;
+  untilIdle?: number;
+  sessionTimeout?: number;
+  batchRows?: number;
+  workers?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('导入消息: 重放 NDJSON 文件 (.ndjson / .ndjson.gz) 到数据库 (replay ingest)')
+    .description('导入消息: 重放 NDJSON 文件 (--from), 或消费 Kafka 主题 (--kafka)')
     .option('--from <path>', '文件或目录 (目录下所有 .ndjson / .ndjson.gz, 按文件名顺序)')
-    .option('--batch-rows <n>', '每个事务的行数 (default 250000)', parsePositive)
-    .option('--workers <n>', '解码线程数 (default: 小输入 0, 否则每核一个)', parseNonNegative)
+    .option('--kafka', '从 Kafka 消费 (主题 hi.visit, hi.fee, hi.settlement, hi.psi; 拒收消息另发 hi.dlq)')
+    .option('--brokers <list>', 'Kafka broker 列表 host:port,… (default: $FUNDWATCH_KAFKA_BROKERS 或 127.0.0.1:9092)')
+    .option('--group <id>', '消费组 (default: $FUNDWATCH_KAFKA_GROUP 或 fundwatch)')
+    .option('--topic-prefix <p>', '主题前缀 (default: $FUNDWATCH_KAFKA_TOPIC_PREFIX 或 hi.)')
+    .option('--until-idle <s>', '分配到分区后, 所有分区积压为 0 持续 S 秒即退出 (批处理用); 不给则一直运行到 Ctrl-C', parsePositive)
+    .option('--session-timeout <ms>', '消费组会话超时毫秒数 (default 30000)', parsePositive)
+    .option('--batch-rows <n>', '每个事务的行数 (default: 文件 500000, Kafka 250000)', parsePositive)
+    .option('--workers <n>', '解码线程数 (default: 文件小输入 0, 否则每核一个)', parseNonNegative)
     .option('--json', '以 JSON 输出汇总')
     .option('-q, --quiet', '不显示进度')
-    .addHelpText('after', '\n退出码: 0 完成 (含拒收消息), 2 用法错误, 3 错误\n示例: fundwatch ingest --from ./replay/2026-03-01/')
-    .action(async (opts: { from?: string; batchRows?: number; workers?: number; json?: boolean; quiet?: boolean }, cmd: Command) => {
-      if (!opts.from) throw new FundwatchError('usage', '需要 --from <文件或目录> (Kafka 导入见 --kafka, 尚未提供)');
+    .addHelpText(
+      'after',
+      `
+退出码: 0 完成 (含拒收消息), 2 用法错误, 3 错误
+Kafka 消费: 偏移量与数据在同一个 DuckDB 事务中提交, 崩溃后从数据库中的偏移量继续, 不丢不重;
+  Ctrl-C / SIGTERM 会处理完当前批次, 保存偏移量并离开消费组.
+示例:
+  fundwatch ingest --from ./replay/2026-03-01/
+  fundwatch ingest --kafka --brokers kafka1:9092,kafka2:9092 --group fundwatch
+  fundwatch ingest --kafka --until-idle 10`,
+    )
+    .action(async (opts: IngestOptions, cmd: Command) => {
+      if (opts.kafka && opts.from) throw new FundwatchError('usage', '--from 与 --kafka 只能选一个');
+      if (!opts.kafka && !opts.from) throw new FundwatchError('usage', '需要 --from <文件或目录> 或 --kafka');
+      if (opts.kafka) return ingestKafka(opts, cmd);
+      const from = opts.from as string;
       const ctx = contextOf(cmd);
       warnDemoKey(ctx.pii);
-      const files = replayFiles(opts.from);
-      if (!files.length) throw new FundwatchError('usage', `${opts.from} 下没有 .ndjson / .ndjson.gz 文件`);
+      const files = replayFiles(from);
+      if (!files.length) throw new FundwatchError('usage', `${from} 下没有 .ndjson / .ndjson.gz 文件`);
       const progress = ingestProgress(Boolean(opts.quiet || opts.json));
       const { summary, rejected } = await withStore(
         ctx.dbPath,
@@ -46,6 +82,91 @@ export function registerIngest(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, rejectedMessages: rejected })}\n`);
       else process.stdout.write(formatSummary(summary, rejected, ctx.dbPath));
     });
+}
+
+async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
+  const ctx = contextOf(cmd);
+  warnDemoKey(ctx.pii);
+  const settings = resolveKafkaSettings(opts);
+  const quiet = Boolean(opts.quiet || opts.json);
+  const { summary, rejected } = await withStore(
+    ctx.dbPath,
+    async (store: Store) => {
+      const ingest = await KafkaIngest.start(store, settings, {
+        piiKey: ctx.pii.key,
+        ...(opts.untilIdle !== undefined ? { untilIdleSeconds: opts.untilIdle } : {}),
+        ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout } : {}),
+        ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
+        ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+        onProgress: (p) => {
+          if (quiet) return;
+          const lag = Object.entries(p.lag)
+            .map(([k, v]) => `${k}=${n(v)}`)
+            .join(' ');
+          process.stderr.write(
+            `Kafka 导入: 消息 ${n(p.messages)} 已落库行 ${n(p.rows)} (${n(p.rowsPerSecond)} 行/秒) 拒收 ${n(p.rejected)} 批次 ${n(p.batches)} 积压 ${lag || '-'}\n`,
+          );
+        },
+      });
+      if (!quiet)
+        process.stderr.write(
+          `Kafka 导入开始: ${settings.brokers.join(',')} 消费组 ${settings.groupId} 主题前缀 ${settings.topicPrefix} → ${ctx.dbPath}` +
+            `${opts.untilIdle ? ` (积压为 0 持续 ${opts.untilIdle} 秒后退出)` : ' (Ctrl-C 结束)'}\n`,
+        );
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (++signals > 1) {
+          process.stderr.write('再次收到中断信号, 立即退出 (未落库的消息下次从数据库偏移量重新消费)\n');
+          process.exit(130);
+        }
+        process.stderr.write(`收到 ${sig}, 处理完当前批次后退出…\n`);
+        void ingest.stop();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const summary = await ingest.done;
+        const conn = await store.connect();
+        try {
+          return { summary, rejected: await rejectedOfRun(conn, summary.runId) };
+        } finally {
+          conn.closeSync();
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    },
+    { walAutocheckpoint: '1GB' },
+  );
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, rejectedMessages: rejected })}\n`);
+  else process.stdout.write(formatKafkaSummary(summary, rejected, ctx.dbPath));
+}
+
+export function formatKafkaSummary(s: ConsumeSummary, rejected: readonly RejectedRow[], db: string): string {
+  const rate = s.seconds > 0 ? Math.round(s.rowsLanded / s.seconds) : 0;
+  const lines = [
+    `Kafka 导入${s.stopReason === 'idle' ? '完成 (已无积压)' : '结束'}: ${s.batches} 个批次, 用时 ${s.seconds.toFixed(1)} 秒 (${n(rate)} 行/秒) → ${db}`,
+    table(
+      ['项目', '数量'],
+      [
+        ['读取消息', n(s.messagesRead)],
+        ['接收', n(s.accepted)],
+        ['重复跳过 (已导入的 msgid)', n(s.duplicates)],
+        ['低于已存偏移量而跳过', n(s.skipped)],
+        ['拒收', n(s.rejected)],
+        ['  其中发往死信主题', n(s.deadLettered)],
+        ['落库行数', n(s.rowsLanded)],
+        ...Object.entries(s.rowsByTable).map(([t, c]) => [`  ${t}`, n(c)]),
+      ],
+    ),
+  ];
+  if (rejected.length) {
+    lines.push(`拒收消息 (共 ${rejected.length} 条, 详见 rejected_message 表或 fundwatch rejected list):`);
+    for (const r of rejected.slice(0, 20)) lines.push(`  ${r.source}${r.line === null ? '' : `:${r.line}`}  [${r.code}]  ${r.reason}`);
+    if (rejected.length > 20) lines.push(`  … 另有 ${rejected.length - 20} 条`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export interface RejectedRow {

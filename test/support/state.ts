@@ -7,15 +7,15 @@ export const CURRENT_VIEWS = ['visit', 'discharge', 'fee_line', 'settlement', 'p
 export const CANONICAL_TABLES = TABLE_NAMES.map((t) => TABLES[t].physical);
 
 /**
- * Everything that must not depend on the order or the batching of the input: the current views and
- * every version and event (batch ids aside), the accepted messages and the rejections (where they
- * came from aside).
+ * Everything that must not depend on the order, the batching or the transport (file or Kafka) of
+ * the input: the current views and every version and event (batch ids aside), the accepted messages
+ * and the rejections (where they came from aside).
  */
 export async function orderFreeState(conn: DuckDBConnection): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const r of [...CURRENT_VIEWS, ...CANONICAL_TABLES]) out[r] = await snapshot(conn, r, ['batch_id']);
   out['message'] = await snapshot(conn, 'message', ['batch_id', 'source_kind', 'source', 'partition', 'offset', 'line']);
-  out['rejected_message'] = await snapshot(conn, 'rejected_message', ['batch_id', 'source', 'offset', 'line', 'rejected_at']);
+  out['rejected_message'] = await snapshot(conn, 'rejected_message', ['batch_id', 'source_kind', 'source', 'partition', 'offset', 'line', 'rejected_at']);
   return out;
 }
 

@@ -1,0 +1,92 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { FundwatchError } from '../core/errors.js';
+import { logger } from '../core/logger.js';
+
+/**
+ * Where the platform's topics are and what they are called. Contract §1 names them `hi.visit`,
+ * `hi.fee`, `hi.settlement`, `hi.psi` and `hi.dlq`; a deployment (or a test) may put them under
+ * another prefix. The consumer routes by `infno`, never by topic, so the topic a message arrives on
+ * only matters for ordering and position.
+ */
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly topicPrefix: string;
+  readonly clientId: string;
+}
+
+export const DEFAULT_BROKERS = '127.0.0.1:9092';
+export const DEFAULT_GROUP = 'fundwatch';
+export const DEFAULT_TOPIC_PREFIX = 'hi.';
+
+/** The four data streams, by contract §1 default-name suffix. */
+export const DATA_STREAMS = ['visit', 'fee', 'settlement', 'psi'] as const;
+export type DataStream = (typeof DATA_STREAMS)[number];
+
+export function dataTopics(prefix: string): string[] {
+  return DATA_STREAMS.map((s) => `${prefix}${s}`);
+}
+
+export function dlqTopic(prefix: string): string {
+  return `${prefix}dlq`;
+}
+
+/** Stream of an infno (contract §1 topic table); unknown transaction numbers go with the fee lines. */
+export function streamOf(infno: string | undefined): DataStream {
+  if (infno === undefined) return 'fee';
+  if (['2201', '2401', '2402'].includes(infno)) return 'visit';
+  if (['2204', '2301'].includes(infno)) return 'fee';
+  if (['2207', '2304', '2208', '2305'].includes(infno)) return 'settlement';
+  if (/^350[1-7]$/.test(infno)) return 'psi';
+  return 'fee';
+}
+
+/** Settings from flags, then FUNDWATCH_KAFKA_* variables, then the defaults. */
+export function resolveKafkaSettings(
+  flags: { brokers?: string; group?: string; topicPrefix?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): KafkaSettings {
+  const brokers = (flags.brokers ?? env['FUNDWATCH_KAFKA_BROKERS'] ?? DEFAULT_BROKERS)
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const b of brokers)
+    if (!/^[\w.-]+:\d{1,5}$/.test(b)) throw new FundwatchError('usage', `broker 地址应为 host:port, 实际 ${JSON.stringify(b)}`);
+  if (!brokers.length) throw new FundwatchError('usage', '需要至少一个 broker (--brokers host:port,…)');
+  return {
+    brokers,
+    groupId: flags.group ?? env['FUNDWATCH_KAFKA_GROUP'] ?? DEFAULT_GROUP,
+    topicPrefix: flags.topicPrefix ?? env['FUNDWATCH_KAFKA_TOPIC_PREFIX'] ?? DEFAULT_TOPIC_PREFIX,
+    clientId: 'fundwatch',
+  };
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through our logger (JSON on stderr, level from FUNDWATCH_LOG_LEVEL), never to stdout. */
+function logCreator() {
+  const log = logger('kafkajs');
+  return ({ level, log: entry }: LogEntry) => {
+    const { message, ...rest } = entry;
+    // A rebalance is routine (kafkajs logs each member's "rejoin needed" response as an error).
+    const routine = /rebalanc/i.test(`${message} ${String(rest['error'] ?? '')}`);
+    log[routine ? 'debug' : (LEVELS[level] ?? 'info')](rest, message);
+  };
+}
+
+export function kafkaClient(s: KafkaSettings, extra: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: s.clientId,
+    brokers: [...s.brokers],
+    logLevel: logLevel.WARN,
+    logCreator,
+    // A broker restart or a slow election must not end the run: keep retrying, with backoff up to 10 s.
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 50 },
+    ...extra,
+  });
+}

@@ -1,0 +1,100 @@
+import { statSync } from 'node:fs';
+import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
+import { readLines } from '../ingest/lines.js';
+import { dataTopics, dlqTopic, kafkaClient, streamOf, type KafkaSettings } from './config.js';
+import { ensureTopics } from './topics.js';
+
+/**
+ * Publishes replay files (generator output, an export) to the platform topics, one message per
+ * line, as the insurance platform does: key = `fixmedins_code` (one institution stays ordered in one
+ * partition), topic by `infno` (contract §1). Lines go out byte for byte, broken ones included, so
+ * a demo or benchmark sees exactly what a replay would. For demos, tests and benchmarks.
+ */
+export interface ProduceOptions {
+  /** Partitions for topics that do not exist yet (default 4). */
+  readonly partitions?: number;
+  /**
+   * Bytes per produce request (default 768 KiB): one request carries one record batch per
+   * partition, and the broker refuses a batch over its message.max.bytes (1 MiB by default).
+   */
+  readonly batchBytes?: number;
+  /** Stop after this many messages (for benchmarks). */
+  readonly maxMessages?: number;
+  readonly onProgress?: (p: ProduceProgress) => void;
+}
+
+export interface ProduceProgress {
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  readonly messages: number;
+}
+
+export interface ProduceSummary {
+  readonly files: number;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly byTopic: Record<string, number>;
+  readonly seconds: number;
+}
+
+/** Envelope fields found in the raw text (a truncated line still has its leading fields). */
+const INFNO = /"infno"\s*:\s*"?(\w+)/;
+const SENDER = /"fixmedins_code"\s*:\s*"([^"\\]{1,64})"/;
+
+export async function produceFiles(settings: KafkaSettings, files: readonly string[], options: ProduceOptions = {}): Promise<ProduceSummary> {
+  const started = performance.now();
+  const kafka = kafkaClient(settings);
+  const admin = kafka.admin();
+  // The Java client's murmur2 partitioner, so other tools agree on which partition a sender's messages are in.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const batchBytes = options.batchBytes ?? 768 * 1024;
+  const bytesTotal = files.reduce((s, f) => s + statSync(f).size, 0);
+  const byTopic: Record<string, number> = {};
+  let messages = 0;
+  let bytes = 0;
+  let bytesRead = 0;
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [...dataTopics(settings.topicPrefix), dlqTopic(settings.topicPrefix)], options.partitions ?? 4);
+  } finally {
+    await admin.disconnect();
+  }
+  await producer.connect();
+  try {
+    let pending = new Map<string, Message[]>();
+    let pendingCount = 0;
+    let pendingBytes = 0;
+    const send = async () => {
+      if (!pendingCount) return;
+      const topicMessages = [...pending].map(([topic, msgs]) => ({ topic, messages: msgs }));
+      pending = new Map();
+      pendingCount = 0;
+      pendingBytes = 0;
+      // acks from all in-sync replicas: a published message survives a broker failover.
+      await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+      options.onProgress?.({ bytesRead, bytesTotal, messages });
+    };
+    outer: for (const file of files) {
+      for await (const l of readLines(file, (n) => (bytesRead += n))) {
+        const head = l.bytes.toString('utf8', 0, Math.min(l.bytes.length, 4096));
+        const text = INFNO.test(head) && SENDER.test(head) ? head : l.bytes.toString('utf8');
+        const topic = `${settings.topicPrefix}${streamOf(INFNO.exec(text)?.[1])}`;
+        const key = SENDER.exec(text)?.[1] ?? null;
+        if (pendingBytes + l.bytes.length > batchBytes) await send();
+        let list = pending.get(topic);
+        if (!list) pending.set(topic, (list = []));
+        list.push({ key, value: l.bytes });
+        pendingCount++;
+        pendingBytes += l.bytes.length;
+        messages++;
+        bytes += l.bytes.length;
+        byTopic[topic] = (byTopic[topic] ?? 0) + 1;
+        if (options.maxMessages !== undefined && messages >= options.maxMessages) break outer;
+      }
+    }
+    await send();
+  } finally {
+    await producer.disconnect();
+  }
+  return { files: files.length, messages, bytes, byTopic, seconds: (performance.now() - started) / 1000 };
+}

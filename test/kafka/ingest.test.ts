@@ -1,0 +1,162 @@
+/**
+ * Kafka ingest against the real test broker: what lands equals a replay ingest of the same files,
+ * a poison message goes to the rejected table and the dead-letter topic without stalling its
+ * partition, two members of one group in one process share the database and survive one of them
+ * dying, and a restart resumes from the offsets DuckDB holds.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KafkaIngest, type ConsumeOptions } from '../../kafka/consume.js';
+import type { KafkaSettings } from '../../kafka/config.js';
+import { openStore, type Store } from '../../store/open.js';
+import { fixtureLines, MESSAGES_DIR, PII_KEY } from '../support/fixtures.js';
+import { generatedCity, produce, readTopic, replayOracle, stateOf, tempDb, testSettings } from '../support/kafka-ingest.js';
+import { one, rows } from '../support/store.js';
+
+const bootstrap = inject('kafkaBootstrap');
+
+/** Consumes until every partition has been caught up for a second, in this process. */
+async function consume(store: Store, settings: KafkaSettings, options: Partial<ConsumeOptions> = {}) {
+  const ingest = await KafkaIngest.start(store, settings, { piiKey: PII_KEY, untilIdleSeconds: 1, workers: 0, sessionTimeoutMs: 6000, ...options });
+  return ingest.done;
+}
+
+describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
+  const broker = bootstrap as string;
+  let tiny: Awaited<ReturnType<typeof generatedCity>>;
+  let oracle: Awaited<ReturnType<typeof replayOracle>>;
+
+  beforeAll(async () => {
+    tiny = await generatedCity('tiny', 11);
+    oracle = await replayOracle(tiny.files);
+  }, 120_000);
+  afterAll(() => rmSync(tiny.dir, { recursive: true, force: true }));
+
+  it('lands a produced generated city exactly as a replay ingest of the same files, rejections included', async () => {
+    const settings = testSettings(broker);
+    const produced = await produce(settings, tiny.files);
+    const store = await openStore(':memory:');
+    try {
+      const s = await consume(store, settings);
+      expect(s.stopReason).toBe('idle');
+      expect(s.messagesRead).toBe(produced);
+      expect(s.rejected).toBeGreaterThan(0); // the generator's malformed messages
+      expect(s.deadLettered).toBe(s.rejected);
+      const got = await stateOf(store);
+      expect(got.sums).toEqual(oracle.sums);
+      expect(got.state).toEqual(oracle.state);
+      // Every partition's offset is stored, and equals the partition's end.
+      const conn = await store.connect();
+      try {
+        const stored = await one(conn, `SELECT count(*) AS partitions, sum(next_offset) AS messages FROM kafka_offset`);
+        expect(stored).toEqual({ partitions: '16', messages: String(produced) });
+      } finally {
+        conn.closeSync();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rejects a poison message in the middle of a partition to the rejected table and the dead-letter topic, and lands what follows', async () => {
+    const settings = testSettings(broker);
+    const fees = fixtureLines('02-fees.ndjson');
+    const poison = '{"infno":"2204","msgid":"POISON-1","fixmedins_code":"H51180200123","inf_time":"2026-03-02 09:52:10","input":{"feedetail":[{';
+    const lines = [...fees.slice(0, 7).map(String), poison, ...fees.slice(7).map(String)];
+    const file = path.join(tiny.dir, 'poison.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    await produce(settings, [file], 1);
+    const store = await openStore(':memory:');
+    try {
+      const s = await consume(store, settings);
+      expect(s).toMatchObject({ messagesRead: lines.length, accepted: fees.length, rejected: 1, deadLettered: 1 });
+      const conn = await store.connect();
+      try {
+        const rejected = await rows(conn, `SELECT source_kind, source, "partition", "offset", line, code, msgid FROM rejected_message`);
+        expect(rejected).toEqual([
+          { source_kind: 'kafka', source: `${settings.topicPrefix}fee`, partition: 0, offset: '7', line: null, code: 'invalid-json', msgid: null },
+        ]);
+        // The messages after the poison landed: the fee lines equal a replay of the fee fixture alone.
+        const oracleFees = await replayOracle([path.join(MESSAGES_DIR, '02-fees.ndjson')]);
+        expect((await stateOf(store)).state['fee_line_version']).toEqual(oracleFees.state['fee_line_version']);
+        const maxOffset = await one(conn, `SELECT max("offset") AS o FROM message`);
+        expect(maxOffset).toEqual({ o: String(lines.length - 1) });
+      } finally {
+        conn.closeSync();
+      }
+      const [dead, ...more] = await readTopic(broker, `${settings.topicPrefix}dlq`, 1);
+      expect(more).toEqual([]);
+      expect(dead?.key?.toString()).toBe('H51180200123');
+      expect(dead?.value?.toString()).toBe(poison);
+      const h = Object.fromEntries(Object.entries(dead?.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      expect(h).toMatchObject({
+        'fundwatch-code': 'invalid-json',
+        'fundwatch-source-topic': `${settings.topicPrefix}fee`,
+        'fundwatch-source-partition': '0',
+        'fundwatch-source-offset': '7',
+      });
+      expect(h['fundwatch-reason']).toContain('不是有效的 JSON');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('shares one database between two members of a group; when one dies mid-stream the other takes its partitions over', async () => {
+    const settings = testSettings(broker);
+    await produce(settings, tiny.files);
+    const store = await openStore(':memory:');
+    let dropped: Promise<void> | undefined;
+    let batchesAtDrop = 0;
+    try {
+      // Small batches, so the first member dies with batches landed and more to come.
+      const ingest = await KafkaIngest.start(store, settings, {
+        piiKey: PII_KEY,
+        members: 2,
+        batchRows: 500,
+        workers: 0,
+        sessionTimeoutMs: 6000,
+        untilIdleSeconds: 2,
+        onBatch: (_r, batches, running) => {
+          if (batches === 2) {
+            batchesAtDrop = batches;
+            dropped = running.dropMember(0);
+          }
+        },
+      });
+      const s = await ingest.done;
+      await expect(dropped).resolves.toBeUndefined();
+      // Batches landed after the drop: the surviving member consumed the rest.
+      expect(s.batches).toBeGreaterThan(batchesAtDrop);
+      const got = await stateOf(store);
+      expect(got.sums).toEqual(oracle.sums);
+      expect(got.state).toEqual(oracle.state);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('resumes from the offsets in DuckDB, whatever the group: a second run over the same topics lands nothing', async () => {
+    const settings = testSettings(broker);
+    await produce(settings, tiny.files);
+    const db = tempDb('kafka-resume');
+    let store = await openStore(db);
+    try {
+      const first = await consume(store, settings);
+      expect(first.accepted).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+    store = await openStore(db);
+    try {
+      // A new group has no committed offsets in Kafka: only DuckDB knows where this database ends.
+      const again = await consume(store, { ...settings, groupId: `${settings.groupId}-new` });
+      expect(again).toMatchObject({ messagesRead: 0, rowsLanded: 0, batches: 0 });
+      const got = await stateOf(store);
+      expect(got.state).toEqual(oracle.state);
+    } finally {
+      await store.close();
+      rmSync(path.dirname(db), { recursive: true, force: true });
+    }
+  });
+});

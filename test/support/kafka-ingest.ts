@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { dirWriter, generate, knowledgeTables, type GenerateSummary } from '../../generator/index.js';
+import { replayFiles } from '../../ingest/index.js';
+import { resolveKafkaSettings, type KafkaSettings } from '../../kafka/config.js';
+import { produceFiles } from '../../kafka/produce.js';
+import { openStore } from '../../store/open.js';
+import { countsAndSums, orderFreeState } from './state.js';
+import { ingest } from './store.js';
+
+/** Settings for one test: its own topic prefix and group, so test files never see each other's data. */
+export function testSettings(bootstrap: string): KafkaSettings {
+  const id = randomUUID().slice(0, 8);
+  return resolveKafkaSettings({ brokers: bootstrap, group: `g-${id}`, topicPrefix: `t-${id}.` }, {});
+}
+
+/** A generated city in a temporary directory; its message files, as replay and produce take them. */
+export async function generatedCity(scale: 'tiny' | 'town', seed: number): Promise<{ dir: string; files: string[]; summary: GenerateSummary }> {
+  const dir = mkdtempSync(path.join(tmpdir(), `fundwatch-kafka-${scale}-`));
+  const summary = await generate({ seed, scale }, dirWriter(dir, { gzip: true }), { tables: knowledgeTables() });
+  return { dir, files: replayFiles(path.join(dir, 'messages')), summary };
+}
+
+export async function produce(settings: KafkaSettings, files: readonly string[], partitions = 4): Promise<number> {
+  return (await produceFiles(settings, files, { partitions })).messages;
+}
+
+/** What a replay ingest of the files gives: the oracle every Kafka test compares with. */
+export async function replayOracle(files: readonly string[]): Promise<{ state: Record<string, string[]>; sums: Record<string, Record<string, unknown>> }> {
+  const store = await openStore(':memory:');
+  try {
+    await ingest(store, files);
+    return await stateOf(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function stateOf(store: Awaited<ReturnType<typeof openStore>>): Promise<{ state: Record<string, string[]>; sums: Record<string, Record<string, unknown>> }> {
+  const conn = await store.connect();
+  try {
+    return { state: await orderFreeState(conn), sums: await countsAndSums(conn) };
+  } finally {
+    conn.closeSync();
+  }
+}
+
+export async function stateOfFile(dbPath: string): ReturnType<typeof stateOf> {
+  const store = await openStore(dbPath);
+  try {
+    return await stateOf(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every message of a topic, read from the beginning with a throwaway group. */
+export async function readTopic(bootstrap: string, topic: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+  const kafka = new Kafka({ clientId: 'fundwatch-test-reader', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, sessionTimeout: 6000, heartbeatInterval: 500 });
+  const out: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      void consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            out.push(message);
+            if (out.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+export function tempDb(prefix: string): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), `fundwatch-${prefix}-`)), 'fundwatch.duckdb');
+}
