@@ -1,12 +1,32 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'rules/**/*.test.ts'],
     // DuckDB is a native module: separate processes keep each test file's instances apart.
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'rules/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/kafka/**'],
+        },
+      },
+      {
+        // Against a real single-node Kafka broker, started once by the globalSetup (see kafka/README.md).
+        extends: true,
+        test: {
+          name: 'kafka',
+          include: ['test/kafka/**/*.test.ts'],
+          globalSetup: ['./test/support/kafka-setup.ts'],
+          // kafkajs warns on every refused connection while a broker restarts; keep test output readable.
+          env: { FUNDWATCH_LOG_LEVEL: 'error' },
+        },
+      },
+    ],
   },
 });

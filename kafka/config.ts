@@ -61,8 +61,13 @@ export function resolveKafkaSettings(
   };
 }
 
+/**
+ * kafkajs logs a refused connection or a failed request as an error even while it retries; what is
+ * an error for fundwatch (retries exhausted, a crash) surfaces through the consumer, so its errors
+ * are our warnings.
+ */
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',

@@ -1,0 +1,60 @@
+/**
+ * A broker restart during consumption: the consumer (in this process) loses its connections,
+ * retries, rejoins its group when the broker is back and finishes; the tables equal a replay
+ * ingest of the same files. Uses a broker of its own, so no other suite sees the outage.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KafkaIngest } from '../../kafka/consume.js';
+import { openStore } from '../../store/open.js';
+import { startBroker, type Broker } from '../support/kafka-broker.js';
+import { PII_KEY } from '../support/fixtures.js';
+import { generatedCity, produce, replayOracle, stateOf, testSettings } from '../support/kafka-ingest.js';
+
+const bootstrap = inject('kafkaBootstrap');
+
+describe.skipIf(!bootstrap)('Kafka ingest across a broker restart (real broker)', () => {
+  let broker: Broker;
+  let city: Awaited<ReturnType<typeof generatedCity>>;
+  let oracle: Awaited<ReturnType<typeof replayOracle>>;
+
+  beforeAll(async () => {
+    [broker, city] = await Promise.all([startBroker(), generatedCity('tiny', 13)]);
+    oracle = await replayOracle(city.files);
+  }, 180_000);
+  afterAll(async () => {
+    await broker?.close();
+    if (city) rmSync(city.dir, { recursive: true, force: true });
+  });
+
+  it('recovers by itself when the broker restarts mid-stream, and lands exactly the replay tables', async () => {
+    const settings = testSettings(broker.bootstrap);
+    await produce(settings, city.files);
+    const store = await openStore(':memory:');
+    let restarted: Promise<void> | undefined;
+    let batchesAtRestart = 0;
+    try {
+      const ingest = await KafkaIngest.start(store, settings, {
+        piiKey: PII_KEY,
+        batchRows: 500,
+        workers: 0,
+        sessionTimeoutMs: 6000,
+        untilIdleSeconds: 2,
+        onBatch: (_r, batches) => {
+          if (batches === 2) {
+            batchesAtRestart = batches;
+            restarted = broker.restart();
+          }
+        },
+      });
+      const s = await ingest.done;
+      await expect(restarted).resolves.toBeUndefined();
+      expect(s.batches).toBeGreaterThan(batchesAtRestart);
+      const got = await stateOf(store);
+      expect(got.sums).toEqual(oracle.sums);
+      expect(got.state).toEqual(oracle.state);
+    } finally {
+      await store.close();
+    }
+  }, 240_000);
+});
