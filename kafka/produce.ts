@@ -43,7 +43,8 @@ const SENDER = /"fixmedins_code"\s*:\s*"([^"\\]{1,64})"/;
 
 export async function produceFiles(settings: KafkaSettings, files: readonly string[], options: ProduceOptions = {}): Promise<ProduceSummary> {
   const started = performance.now();
-  const kafka = kafkaClient(settings);
+  // A producer for a demo or a benchmark should say soon that the broker is not there.
+  const kafka = kafkaClient(settings, { retry: { initialRetryTime: 300, retries: 5 } });
   const admin = kafka.admin();
   // The Java client's murmur2 partitioner, so other tools agree on which partition a sender's messages are in.
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });

@@ -17,9 +17,10 @@ describe('fundwatch CLI', () => {
   it('prints help for the program and every command, exit 0', () => {
     const top = runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const c of ['demo', 'generate', 'ingest', 'reference', 'score', 'status', 'rejected']) expect(top.stdout).toContain(c);
+    for (const c of ['demo', 'generate', 'ingest', 'produce', 'reference', 'score', 'status', 'rejected']) expect(top.stdout).toContain(c);
     for (const args of [
       ['ingest', '--help'],
+      ['produce', '--help'],
       ['reference', 'load', '--help'],
       ['status', '--help'],
       ['rejected', 'list', '--help'],
@@ -36,6 +37,16 @@ describe('fundwatch CLI', () => {
     const missing = runCli(['ingest', '--db', path.join(dir, 'u.duckdb')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--from');
+  });
+
+  it('exits 2 on contradictory or malformed Kafka options, before connecting to anything', () => {
+    const both = runCli(['ingest', '--kafka', '--from', 'x.ndjson', '--db', path.join(dir, 'k.duckdb')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('只能选一个');
+    const broker = runCli(['ingest', '--kafka', '--brokers', 'no port here', '--db', path.join(dir, 'k.duckdb')]);
+    expect(broker.code).toBe(2);
+    expect(broker.stderr).toContain('host:port');
+    expect(runCli(['ingest', '--kafka', '--until-idle', 'soon']).code).toBe(2);
   });
 
   it('exits 3 with a clear message when the input does not exist', () => {

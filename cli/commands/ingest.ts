@@ -145,25 +145,29 @@ async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
 
 export function formatKafkaSummary(s: ConsumeSummary, rejected: readonly RejectedRow[], db: string): string {
   const rate = s.seconds > 0 ? Math.round(s.rowsLanded / s.seconds) : 0;
-  const lines = [
+  return formatReport(
     `Kafka 导入${s.stopReason === 'idle' ? '完成 (已无积压)' : '结束'}: ${s.batches} 个批次, 用时 ${s.seconds.toFixed(1)} 秒 (${n(rate)} 行/秒) → ${db}`,
-    table(
-      ['项目', '数量'],
-      [
-        ['读取消息', n(s.messagesRead)],
-        ['接收', n(s.accepted)],
-        ['重复跳过 (已导入的 msgid)', n(s.duplicates)],
-        ['低于已存偏移量而跳过', n(s.skipped)],
-        ['拒收', n(s.rejected)],
-        ['  其中发往死信主题', n(s.deadLettered)],
-        ['落库行数', n(s.rowsLanded)],
-        ...Object.entries(s.rowsByTable).map(([t, c]) => [`  ${t}`, n(c)]),
-      ],
-    ),
-  ];
+    [
+      ['读取消息', n(s.messagesRead)],
+      ['接收', n(s.accepted)],
+      ['重复跳过 (已导入的 msgid)', n(s.duplicates)],
+      ['低于已存偏移量而跳过', n(s.skipped)],
+      ['拒收', n(s.rejected)],
+      ['  其中发往死信主题', n(s.deadLettered)],
+      ['落库行数', n(s.rowsLanded)],
+      ...Object.entries(s.rowsByTable).map(([t, c]) => [`  ${t}`, n(c)]),
+    ],
+    rejected,
+    (r) => r.source,
+  );
+}
+
+/** A headline, a two-column count table, and the first rejections with their position and reason. */
+function formatReport(head: string, counts: string[][], rejected: readonly RejectedRow[], where: (r: RejectedRow) => string): string {
+  const lines = [head, table(['项目', '数量'], counts)];
   if (rejected.length) {
     lines.push(`拒收消息 (共 ${rejected.length} 条, 详见 rejected_message 表或 fundwatch rejected list):`);
-    for (const r of rejected.slice(0, 20)) lines.push(`  ${r.source}${r.line === null ? '' : `:${r.line}`}  [${r.code}]  ${r.reason}`);
+    for (const r of rejected.slice(0, 20)) lines.push(`  ${where(r)}${r.line === null ? '' : `:${r.line}`}  [${r.code}]  ${r.reason}`);
     if (rejected.length > 20) lines.push(`  … 另有 ${rejected.length - 20} 条`);
   }
   return `${lines.join('\n')}\n`;
@@ -193,27 +197,20 @@ export async function rejectedOfRun(conn: DuckDBConnection, runId: string): Prom
 
 export function formatSummary(s: ReplaySummary, rejected: readonly RejectedRow[], db: string): string {
   const rate = s.seconds > 0 ? Math.round(s.rowsLanded / s.seconds) : 0;
-  const lines = [
+  return formatReport(
     `导入完成: ${s.files} 个文件, ${s.batches} 个批次, 用时 ${s.seconds.toFixed(1)} 秒 (${n(rate)} 行/秒) → ${db}`,
-    table(
-      ['项目', '数量'],
-      [
-        ['读取消息', n(s.messagesRead)],
-        ['接收', n(s.accepted)],
-        ['重复跳过 (已导入的 msgid)', n(s.duplicates)],
-        ['拒收', n(s.rejected)],
-        ['  其中新记录的拒收', n(s.rejectedNew)],
-        ['落库行数', n(s.rowsLanded)],
-        ...Object.entries(s.rowsByTable).map(([t, c]) => [`  ${t}`, n(c)]),
-      ],
-    ),
-  ];
-  if (rejected.length) {
-    lines.push(`拒收消息 (共 ${rejected.length} 条, 详见 rejected_message 表或 fundwatch rejected list):`);
-    for (const r of rejected.slice(0, 20)) lines.push(`  ${path.basename(r.source)}:${r.line ?? '?'}  [${r.code}]  ${r.reason}`);
-    if (rejected.length > 20) lines.push(`  … 另有 ${rejected.length - 20} 条`);
-  }
-  return `${lines.join('\n')}\n`;
+    [
+      ['读取消息', n(s.messagesRead)],
+      ['接收', n(s.accepted)],
+      ['重复跳过 (已导入的 msgid)', n(s.duplicates)],
+      ['拒收', n(s.rejected)],
+      ['  其中新记录的拒收', n(s.rejectedNew)],
+      ['落库行数', n(s.rowsLanded)],
+      ...Object.entries(s.rowsByTable).map(([t, c]) => [`  ${t}`, n(c)]),
+    ],
+    rejected,
+    (r) => path.basename(r.source),
+  );
 }
 
 export function parsePositive(v: string): number {

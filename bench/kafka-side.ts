@@ -1,0 +1,34 @@
+/**
+ * The consuming side of bench/kafka, in its own process: consumes the bench topics into a fresh
+ * DuckDB file until `expectedRows` rows have landed, then stops gracefully and closes the store
+ * (final checkpoint included). Prints {seconds, landedSeconds, rows, batches, maxRssMb} as JSON.
+ */
+import { KafkaIngest } from '../kafka/consume.js';
+import { resolveKafkaSettings } from '../kafka/config.js';
+import { openStore } from '../store/open.js';
+
+const [brokers, topicPrefix, db, expected] = process.argv.slice(2) as [string, string, string, string];
+const expectedRows = Number(expected);
+const t0 = performance.now();
+const store = await openStore(db, { walAutocheckpoint: '1GB' });
+const settings = resolveKafkaSettings({ brokers, topicPrefix, group: `bench-${process.pid}` });
+let rows = 0;
+let landedAt = 0;
+const ingest = await KafkaIngest.start(store, settings, {
+  piiKey: process.env['FUNDWATCH_PII_KEY'] ?? 'k',
+  ...(process.env['BATCH_ROWS'] ? { batchRows: Number(process.env['BATCH_ROWS']) } : {}),
+  ...(process.env['WORKERS'] ? { workers: Number(process.env['WORKERS']) } : {}),
+  onBatch: (r, _n, self) => {
+    rows += r.rowsLanded;
+    if (rows >= expectedRows && !landedAt) {
+      landedAt = performance.now();
+      void self.stop();
+    }
+  },
+});
+const s = await ingest.done;
+await store.close();
+const seconds = (performance.now() - t0) / 1000;
+process.stdout.write(
+  JSON.stringify({ seconds, landedSeconds: (landedAt - t0) / 1000, rows: s.rowsLanded, batches: s.batches, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+);
