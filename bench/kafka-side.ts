@@ -30,5 +30,11 @@ const s = await ingest.done;
 await store.close();
 const seconds = (performance.now() - t0) / 1000;
 process.stdout.write(
-  JSON.stringify({ seconds, landedSeconds: (landedAt - t0) / 1000, rows: s.rowsLanded, batches: s.batches, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+  JSON.stringify({
+    seconds,
+    landedSeconds: (landedAt - t0) / 1000,
+    rows: s.rowsLanded,
+    batches: s.batches,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
 );

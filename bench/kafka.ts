@@ -85,7 +85,9 @@ function freshDb(name: string): string {
 }
 
 const data = await cityPrefix();
-process.stderr.write(`input: ${nf(data.messages)} messages, ${nf(data.feeLines)} fee lines, ${(statSync(data.file).size / 1e6).toFixed(0)} MB\n`);
+process.stderr.write(
+  `input: ${nf(data.messages)} messages, ${nf(data.feeLines)} fee lines, ${(statSync(data.file).size / 1e6).toFixed(0)} MB\n`,
+);
 
 let broker: Broker | undefined;
 const bootstrap = values.brokers ?? (broker = await startBroker()).bootstrap;
@@ -100,8 +102,12 @@ try {
   if (!values.keep) for (const db of [replayDb, kafkaDb]) freshDb(path.basename(db));
 
   const rate = (s: Side) => data.feeLines / s.seconds;
-  console.log(`bench/kafka  ${nf(data.feeLines)} fee lines of a generated city (${nf(data.messages)} messages), ${process.platform} ${process.arch}, ${cpus().length} cores`);
-  console.log(`  produce (kafkajs, acks=all)        : ${nf(produced.messages / produced.seconds)} messages/s (${produced.seconds.toFixed(2)} s, ${(produced.bytes / 1e6).toFixed(0)} MB)`);
+  console.log(
+    `bench/kafka  ${nf(data.feeLines)} fee lines of a generated city (${nf(data.messages)} messages), ${process.platform} ${process.arch}, ${cpus().length} cores`,
+  );
+  console.log(
+    `  produce (kafkajs, acks=all)        : ${nf(produced.messages / produced.seconds)} messages/s (${produced.seconds.toFixed(2)} s, ${(produced.bytes / 1e6).toFixed(0)} MB)`,
+  );
   console.log(
     `  baseline replay ingest (same file) : ${nf(rate(base))} fee lines/s  (${base.seconds.toFixed(2)} s, ${nf(base.rows)} rows, peak RSS ${nf(base.maxRssMb)} MB)`,
   );

@@ -38,6 +38,34 @@ export interface BatchResult {
   readonly rowsByTable: Partial<Record<TableName, number>>;
 }
 
+/** What a run (replay or Kafka) landed, summed over its batches. */
+export interface IngestTotals {
+  batches: number;
+  messagesRead: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  rejectedNew: number;
+  rowsLanded: number;
+  rowsByTable: Partial<Record<TableName, number>>;
+}
+
+export function emptyTotals(): IngestTotals {
+  return { batches: 0, messagesRead: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedNew: 0, rowsLanded: 0, rowsByTable: {} };
+}
+
+/** Adds one landed batch to a run's totals. */
+export function addBatch(t: IngestTotals, r: BatchResult): void {
+  t.batches++;
+  t.messagesRead += r.messagesRead;
+  t.accepted += r.accepted;
+  t.duplicates += r.duplicates;
+  t.rejected += r.rejected;
+  t.rejectedNew += r.rejectedNew;
+  t.rowsLanded += r.rowsLanded;
+  for (const [name, n] of Object.entries(r.rowsByTable)) t.rowsByTable[name as TableName] = (t.rowsByTable[name as TableName] ?? 0) + n;
+}
+
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 /** Contract §1 version order as a row value: T1 over T0, then later inf_time, then larger msgid. */

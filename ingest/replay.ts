@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { TableName } from '../contract/messages.js';
 import { FundwatchError } from '../core/errors.js';
 import type { Store } from '../store/open.js';
 import { logger } from '../core/logger.js';
 import type { Decoded } from './decode.js';
 import { createDecodePool, defaultDecodeWorkers } from './decode-pool.js';
-import { Lander, type BatchResult, type Position } from './land.js';
+import { addBatch, emptyTotals, Lander, type BatchResult, type IngestTotals, type Position } from './land.js';
 import { readLines, type RawLine } from './lines.js';
 
 export interface ReplayOptions {
@@ -35,17 +34,9 @@ export interface ReplayProgress {
   readonly rejected: number;
 }
 
-export interface ReplaySummary {
+export interface ReplaySummary extends Readonly<IngestTotals> {
   readonly runId: string;
   readonly files: number;
-  readonly batches: number;
-  readonly messagesRead: number;
-  readonly accepted: number;
-  readonly duplicates: number;
-  readonly rejected: number;
-  readonly rejectedNew: number;
-  readonly rowsLanded: number;
-  readonly rowsByTable: Partial<Record<TableName, number>>;
   readonly seconds: number;
 }
 
@@ -92,8 +83,7 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
   const conn = await store.connect();
   const stagingConn = await store.connect();
   const lander = await Lander.create(conn, stagingConn);
-  const totals = { batches: 0, messagesRead: 0, accepted: 0, duplicates: 0, rejected: 0, rejectedNew: 0, rowsLanded: 0 };
-  const rowsByTable: Partial<Record<TableName, number>> = {};
+  const totals = emptyTotals();
   let bytesRead = 0;
   const seen = { messages: 0, rejected: 0 };
   let landing: Promise<BatchResult> | undefined;
@@ -104,14 +94,7 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
     if (!landing) return;
     const r = await landing;
     landing = undefined;
-    totals.batches++;
-    totals.messagesRead += r.messagesRead;
-    totals.accepted += r.accepted;
-    totals.duplicates += r.duplicates;
-    totals.rejected += r.rejected;
-    totals.rejectedNew += r.rejectedNew;
-    totals.rowsLanded += r.rowsLanded;
-    for (const [t, n] of Object.entries(r.rowsByTable)) rowsByTable[t as TableName] = (rowsByTable[t as TableName] ?? 0) + n;
+    addBatch(totals, r);
     log.debug({ batch: r.batchId, rows: r.rowsLanded, rejected: r.rejected }, 'batch landed');
     progress();
   };
@@ -177,5 +160,5 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
     stagingConn.closeSync();
     conn.closeSync();
   }
-  return { runId, files: files.length, ...totals, rowsByTable, seconds: (performance.now() - started) / 1000 };
+  return { runId, files: files.length, ...totals, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import type { TableName } from '../contract/messages.js';
+import {
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import type { Decoded } from '../ingest/decode.js';
 import { createDecodePool, defaultDecodeWorkers, type DecodePool } from '../ingest/decode-pool.js';
-import { Lander, type BatchResult } from '../ingest/land.js';
+import { addBatch, emptyTotals, Lander, type BatchResult, type IngestTotals } from '../ingest/land.js';
 import type { Store } from '../store/open.js';
 import { dataTopics, dlqTopic, kafkaClient, type KafkaSettings } from './config.js';
 import { ensureTopics, tpKey, watermarks } from './topics.js';
@@ -67,16 +75,8 @@ export interface ConsumeProgress {
   readonly lag: Record<string, number>;
 }
 
-export interface ConsumeSummary {
+export interface ConsumeSummary extends Readonly<IngestTotals> {
   readonly runId: string;
-  readonly batches: number;
-  readonly messagesRead: number;
-  readonly accepted: number;
-  readonly duplicates: number;
-  readonly rejected: number;
-  readonly rejectedNew: number;
-  readonly rowsLanded: number;
-  readonly rowsByTable: Partial<Record<TableName, number>>;
   /** Messages delivered below the offset already landed or staged, and skipped. */
   readonly skipped: number;
   readonly deadLettered: number;
@@ -132,20 +132,9 @@ export class KafkaIngest {
   private draining = false;
   private active = 0;
   private lastReport = { at: performance.now(), rows: 0 };
-  private readonly totals = {
-    batches: 0,
-    messagesRead: 0,
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    rejectedNew: 0,
-    rowsLanded: 0,
-    skipped: 0,
-    deadLettered: 0,
-    seen: 0,
-    seenRejected: 0,
-  };
-  private readonly rowsByTable: Partial<Record<TableName, number>> = {};
+  private readonly totals = emptyTotals();
+  /** Besides the landed totals: messages taken (accepted or rejected), skipped below stored offsets, dead-lettered. */
+  private readonly seen = { messages: 0, rejected: 0, skipped: 0, deadLettered: 0 };
 
   private constructor(
     private readonly settings: KafkaSettings,
@@ -193,7 +182,9 @@ export class KafkaIngest {
   private async init(conn: DuckDBConnection): Promise<void> {
     await ensureTopics(this.admin, [...this.topics, dlqTopic(this.settings.topicPrefix)], this.options.partitions ?? 4);
     const topics = new Set(this.topics);
-    const rows = (await conn.runAndReadAll(`SELECT topic, "partition", next_offset FROM kafka_offset`)).getRows().filter((r) => topics.has(String(r[0])));
+    const rows = (await conn.runAndReadAll(`SELECT topic, "partition", next_offset FROM kafka_offset`))
+      .getRows()
+      .filter((r) => topics.has(String(r[0])));
     for (const [topic, partition, next] of rows) {
       const k = tpKey(String(topic), Number(partition));
       this.landed.set(k, Number(next));
@@ -268,7 +259,7 @@ export class KafkaIngest {
     const k = tpKey(batch.topic, batch.partition);
     const from = this.next.get(k) ?? -1;
     const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
-    this.totals.skipped += batch.messages.length - fresh.length;
+    this.seen.skipped += batch.messages.length - fresh.length;
     if (!fresh.length) return;
     if (from >= 0 && Number(fresh[0]?.offset) > from && this.landed.has(k))
       // Retention or compaction removed messages this database never saw; nothing can bring them back.
@@ -302,13 +293,13 @@ export class KafkaIngest {
     const now = performance.now();
     if (this.lander.empty) this.firstStagedAt = now;
     this.lastStagedAt = now;
-    this.totals.seen++;
+    this.seen.messages++;
     if (d.ok) {
       this.lander.addMessage(d.message, pos, src);
       this.stagedRows += d.message.rows.length;
       return;
     }
-    this.totals.seenRejected++;
+    this.seen.rejected++;
     this.lander.addRejection(d.rejection, pos, src);
     const r = d.rejection;
     this.deadLetters.push({
@@ -426,16 +417,8 @@ export class KafkaIngest {
   }
 
   private count(r: BatchResult, deadLettered: number): void {
-    const t = this.totals;
-    t.batches++;
-    t.messagesRead += r.messagesRead;
-    t.accepted += r.accepted;
-    t.duplicates += r.duplicates;
-    t.rejected += r.rejected;
-    t.rejectedNew += r.rejectedNew;
-    t.rowsLanded += r.rowsLanded;
-    t.deadLettered += deadLettered;
-    for (const [name, n] of Object.entries(r.rowsByTable)) this.rowsByTable[name as TableName] = (this.rowsByTable[name as TableName] ?? 0) + n;
+    addBatch(this.totals, r);
+    this.seen.deadLettered += deadLettered;
     log.debug({ batch: r.batchId, rows: r.rowsLanded, rejected: r.rejected }, 'batch landed');
   }
 
@@ -490,7 +473,14 @@ export class KafkaIngest {
     const t = this.totals;
     const rowsPerSecond = Math.round((t.rowsLanded - this.lastReport.rows) / Math.max((now - this.lastReport.at) / 1000, 0.001));
     this.lastReport = { at: now, rows: t.rowsLanded };
-    const p: ConsumeProgress = { messages: t.seen, rows: t.rowsLanded, rejected: t.seenRejected, batches: t.batches, rowsPerSecond, lag };
+    const p: ConsumeProgress = {
+      messages: this.seen.messages,
+      rows: t.rowsLanded,
+      rejected: this.seen.rejected,
+      batches: t.batches,
+      rowsPerSecond,
+      lag,
+    };
     log.info(p, 'progress');
     this.options.onProgress?.(p);
   }
@@ -510,25 +500,24 @@ export class KafkaIngest {
       await this.landing;
       if (this.failure !== undefined) throw this.failure;
       // Members are still in the group, so the mirror of the last batch's offsets can be committed.
-      await this.mirror([...this.landed].map(([k, next]) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)), next })));
+      await this.mirror(
+        [...this.landed].map(([k, next]) => ({
+          topic: k.slice(0, k.lastIndexOf(':')),
+          partition: Number(k.slice(k.lastIndexOf(':') + 1)),
+          next,
+        })),
+      );
       // Leaves the group, so the partitions move on at once rather than after the session timeout.
       for (const m of this.members) {
         m.running = false;
         await m.consumer.disconnect();
       }
-      const t = this.totals;
       const summary: ConsumeSummary = {
         runId: this.runId,
-        batches: t.batches,
-        messagesRead: t.messagesRead,
-        accepted: t.accepted,
-        duplicates: t.duplicates,
-        rejected: t.rejected,
-        rejectedNew: t.rejectedNew,
-        rowsLanded: t.rowsLanded,
-        rowsByTable: { ...this.rowsByTable },
-        skipped: t.skipped,
-        deadLettered: t.deadLettered,
+        ...this.totals,
+        rowsByTable: { ...this.totals.rowsByTable },
+        skipped: this.seen.skipped,
+        deadLettered: this.seen.deadLettered,
         seconds: (performance.now() - this.started) / 1000,
         stopReason: reason,
       };
@@ -556,7 +545,8 @@ export class KafkaIngest {
 
   private fail(err: unknown): void {
     if (this.failure !== undefined) return;
-    this.failure = err instanceof FundwatchError ? err : new FundwatchError('db', `Kafka 导入失败: ${(err as Error).message}`, { cause: err });
+    this.failure =
+      err instanceof FundwatchError ? err : new FundwatchError('db', `Kafka 导入失败: ${(err as Error).message}`, { cause: err });
     log.error({ err: (err as Error).message }, 'kafka ingest failed; offsets stay at the last landed batch');
     // The failure reaches the caller through `done`.
     this.stop().catch(() => undefined);

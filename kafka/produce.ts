@@ -41,7 +41,11 @@ export interface ProduceSummary {
 const INFNO = /"infno"\s*:\s*"?(\w+)/;
 const SENDER = /"fixmedins_code"\s*:\s*"([^"\\]{1,64})"/;
 
-export async function produceFiles(settings: KafkaSettings, files: readonly string[], options: ProduceOptions = {}): Promise<ProduceSummary> {
+export async function produceFiles(
+  settings: KafkaSettings,
+  files: readonly string[],
+  options: ProduceOptions = {},
+): Promise<ProduceSummary> {
   const started = performance.now();
   // A producer for a demo or a benchmark should say soon that the broker is not there.
   const kafka = kafkaClient(settings, { retry: { initialRetryTime: 300, retries: 5 } });

@@ -17,9 +17,20 @@ export function registerProduce(program: Command): void {
     .option('--limit <n>', '最多发布多少条消息', parsePositive)
     .option('--json', '以 JSON 输出汇总')
     .option('-q, --quiet', '不显示进度')
-    .addHelpText('after', '\n退出码: 0 完成, 2 用法错误, 3 错误 (如 broker 不可达)\n示例: fundwatch produce --from ./city/messages --brokers 127.0.0.1:9092')
+    .addHelpText(
+      'after',
+      '\n退出码: 0 完成, 2 用法错误, 3 错误 (如 broker 不可达)\n示例: fundwatch produce --from ./city/messages --brokers 127.0.0.1:9092',
+    )
     .action(
-      async (opts: { from: string; brokers?: string; topicPrefix?: string; partitions?: number; limit?: number; json?: boolean; quiet?: boolean }) => {
+      async (opts: {
+        from: string;
+        brokers?: string;
+        topicPrefix?: string;
+        partitions?: number;
+        limit?: number;
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
         const settings = resolveKafkaSettings(opts);
         const files = replayFiles(opts.from);
         if (!files.length) throw new FundwatchError('usage', `${opts.from} 下没有 .ndjson / .ndjson.gz 文件`);
@@ -34,7 +45,9 @@ export function registerProduce(program: Command): void {
             process.stderr.write(`发布进度 ${((100 * p.bytesRead) / Math.max(p.bytesTotal, 1)).toFixed(0)}% 已发布消息 ${n(p.messages)}\n`);
           },
         }).catch((err: unknown) => {
-          throw err instanceof FundwatchError ? err : new FundwatchError('io', `发布到 Kafka 失败 (${settings.brokers.join(',')}): ${(err as Error).message}`, { cause: err });
+          throw err instanceof FundwatchError
+            ? err
+            : new FundwatchError('io', `发布到 Kafka 失败 (${settings.brokers.join(',')}): ${(err as Error).message}`, { cause: err });
         });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -3,9 +3,10 @@
  * exact payloads, and keeps its data across a restart on the same port and log dir.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startBroker, type Broker } from '../support/kafka-broker.js';
+import { readTopic } from '../support/kafka-ingest.js';
 
 const bootstrap = inject('kafkaBootstrap');
 
@@ -25,30 +26,8 @@ async function produce(kafka: Kafka, topic: string, values: string[]): Promise<v
 }
 
 /** Reads `count` messages of `topic` from the beginning with a fresh random group; returns the values. */
-async function consume(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<string[]> {
-  const consumer: Consumer = kafka.consumer({ groupId: `g-${randomUUID()}`, sessionTimeout: 6000, heartbeatInterval: 500 });
-  const values: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`got ${values.length} of ${count} messages within ${timeoutMs} ms`)), timeoutMs);
-      consumer
-        .run({
-          eachMessage: async ({ message }) => {
-            values.push(message.value?.toString('utf8') ?? '<null>');
-            if (values.length >= count) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return values;
+async function consume(brokers: string, topic: string, count: number): Promise<string[]> {
+  return (await readTopic(brokers, topic, count)).map((m) => m.value?.toString('utf8') ?? '<null>');
 }
 
 async function createTopic(kafka: Kafka, topic: string, numPartitions: number): Promise<void> {
@@ -71,7 +50,7 @@ describe.skipIf(bootstrap === null)('test Kafka broker', () => {
     await createTopic(kafka, topic, 3);
     const sent = payloads(20);
     await produce(kafka, topic, sent);
-    const got = await consume(kafka, topic, sent.length);
+    const got = await consume(bootstrap!, topic, sent.length);
     expect(got.sort()).toEqual([...sent].sort());
   });
 
@@ -120,7 +99,7 @@ describe.skipIf(bootstrap === null)('test Kafka broker', () => {
       expect(own.running).toBe(false);
       await own.restart();
       const all = [...before, ...between];
-      expect((await consume(kafka, topic, all.length)).sort()).toEqual(all.sort());
+      expect((await consume(address, topic, all.length)).sort()).toEqual(all.sort());
     });
   });
 });

@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../../core/config.js';
 import { PII_KEY } from '../support/fixtures.js';
 import { generatedCity, produce, replayOracle, stateOfFile, tempDb, testSettings } from '../support/kafka-ingest.js';
 import { prng } from '../support/random.js';
+import { CANONICAL_TABLES } from '../support/state.js';
 
 const bootstrap = inject('kafkaBootstrap');
 
@@ -27,7 +28,7 @@ interface Run {
  * Runs the consumer; with `killAfter`, SIGKILLs it `delayMs` after its `killAfter`-th committed
  * batch (seen in its debug log). Without, lets it run until idle.
  */
-function runConsumer(args: readonly string[], kill?: { afterBatches: number; delayMs: number }): Promise<Run> {
+function runConsumer(args: readonly string[], kill?: { afterBatches: number; delayMs: number; signal?: NodeJS.Signals }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'fundwatch.js'), ...args], {
       cwd: PACKAGE_ROOT,
@@ -46,7 +47,7 @@ function runConsumer(args: readonly string[], kill?: { afterBatches: number; del
       for (const l of lines)
         if (l.includes('"msg":"batch landed"')) {
           batches++;
-          if (kill && batches === kill.afterBatches) setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+          if (kill && batches === kill.afterBatches) setTimeout(() => child.kill(kill.signal ?? 'SIGKILL'), kill.delayMs);
         }
     });
     child.on('error', reject);
@@ -72,12 +73,11 @@ describe.skipIf(!bootstrap)('Kafka ingest under SIGKILL (real broker, real proce
     rmSync(path.dirname(db), { recursive: true, force: true });
   });
 
-  it('killed at several random points and restarted each time, ends with exactly the replay tables', async () => {
-    const settings = testSettings(bootstrap as string);
-    await produce(settings, city.files);
-    const args = [
+  /** The CLI consumer's arguments: small transactions give many commit points to be killed around. */
+  function consumerArgs(settings: ReturnType<typeof testSettings>, dbPath: string, untilIdle = true): string[] {
+    return [
       '--db',
-      db,
+      dbPath,
       'ingest',
       '--kafka',
       '--brokers',
@@ -86,17 +86,21 @@ describe.skipIf(!bootstrap)('Kafka ingest under SIGKILL (real broker, real proce
       settings.groupId,
       '--topic-prefix',
       settings.topicPrefix,
-      '--until-idle',
-      '2',
+      ...(untilIdle ? ['--until-idle', '2'] : []),
       '--session-timeout',
       '6000',
-      // Small transactions: many commit points to be killed around.
       '--batch-rows',
       '1500',
       '--workers',
       '0',
       '--json',
     ];
+  }
+
+  it('killed at several random points and restarted each time, ends with exactly the replay tables', async () => {
+    const settings = testSettings(bootstrap as string);
+    await produce(settings, city.files);
+    const args = consumerArgs(settings, db);
     const rng = prng(20261122);
     const kills: Run[] = [];
     for (let i = 0; i < 3; i++) {
@@ -115,5 +119,29 @@ describe.skipIf(!bootstrap)('Kafka ingest under SIGKILL (real broker, real proce
     const got = await stateOfFile(db);
     expect(got.sums).toEqual(oracle.sums);
     expect(got.state).toEqual(oracle.state);
+  }, 300_000);
+
+  it('on SIGTERM finishes its batch, stores its offsets and exits 0; the next run lands exactly the rest', async () => {
+    const settings = testSettings(bootstrap as string);
+    await produce(settings, city.files);
+    const dbPath = tempDb('kafka-sigterm');
+    try {
+      const stopped = await runConsumer(consumerArgs(settings, dbPath, false), { afterBatches: 2, delayMs: 0, signal: 'SIGTERM' });
+      expect(stopped.code, stopped.stdout).toBe(0);
+      const first = JSON.parse(stopped.stdout) as { stopReason: string; rowsLanded: number };
+      expect(first.stopReason).toBe('stopped');
+      const rest = await runConsumer(consumerArgs(settings, dbPath));
+      expect(rest.code, rest.stdout).toBe(0);
+      const second = JSON.parse(rest.stdout) as { rowsLanded: number; duplicates: number; skipped: number };
+      // Nothing landed twice: the second run started where the first one's offsets ended.
+      expect(second.duplicates).toBe(0);
+      expect(first.rowsLanded).toBeGreaterThan(0);
+      const oracleRows = CANONICAL_TABLES.reduce((n, t) => n + Number(oracle.sums[t]?.['n']), 0);
+      expect(first.rowsLanded + second.rowsLanded).toBe(oracleRows);
+      const got = await stateOfFile(dbPath);
+      expect(got.state).toEqual(oracle.state);
+    } finally {
+      rmSync(path.dirname(dbPath), { recursive: true, force: true });
+    }
   }, 300_000);
 });

@@ -18,7 +18,13 @@ const bootstrap = inject('kafkaBootstrap');
 
 /** Consumes until every partition has been caught up for a second, in this process. */
 async function consume(store: Store, settings: KafkaSettings, options: Partial<ConsumeOptions> = {}) {
-  const ingest = await KafkaIngest.start(store, settings, { piiKey: PII_KEY, untilIdleSeconds: 1, workers: 0, sessionTimeoutMs: 6000, ...options });
+  const ingest = await KafkaIngest.start(store, settings, {
+    piiKey: PII_KEY,
+    untilIdleSeconds: 1,
+    workers: 0,
+    sessionTimeoutMs: 6000,
+    ...options,
+  });
   return ingest.done;
 }
 
@@ -62,7 +68,8 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
   it('rejects a poison message in the middle of a partition to the rejected table and the dead-letter topic, and lands what follows', async () => {
     const settings = testSettings(broker);
     const fees = fixtureLines('02-fees.ndjson');
-    const poison = '{"infno":"2204","msgid":"POISON-1","fixmedins_code":"H51180200123","inf_time":"2026-03-02 09:52:10","input":{"feedetail":[{';
+    const poison =
+      '{"infno":"2204","msgid":"POISON-1","fixmedins_code":"H51180200123","inf_time":"2026-03-02 09:52:10","input":{"feedetail":[{';
     const lines = [...fees.slice(0, 7).map(String), poison, ...fees.slice(7).map(String)];
     const file = path.join(tiny.dir, 'poison.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
@@ -75,7 +82,15 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
       try {
         const rejected = await rows(conn, `SELECT source_kind, source, "partition", "offset", line, code, msgid FROM rejected_message`);
         expect(rejected).toEqual([
-          { source_kind: 'kafka', source: `${settings.topicPrefix}fee`, partition: 0, offset: '7', line: null, code: 'invalid-json', msgid: null },
+          {
+            source_kind: 'kafka',
+            source: `${settings.topicPrefix}fee`,
+            partition: 0,
+            offset: '7',
+            line: null,
+            code: 'invalid-json',
+            msgid: null,
+          },
         ]);
         // The messages after the poison landed: the fee lines equal a replay of the fee fixture alone.
         const oracleFees = await replayOracle([path.join(MESSAGES_DIR, '02-fees.ndjson')]);

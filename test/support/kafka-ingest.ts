@@ -18,7 +18,10 @@ export function testSettings(bootstrap: string): KafkaSettings {
 }
 
 /** A generated city in a temporary directory; its message files, as replay and produce take them. */
-export async function generatedCity(scale: 'tiny' | 'town', seed: number): Promise<{ dir: string; files: string[]; summary: GenerateSummary }> {
+export async function generatedCity(
+  scale: 'tiny' | 'town',
+  seed: number,
+): Promise<{ dir: string; files: string[]; summary: GenerateSummary }> {
   const dir = mkdtempSync(path.join(tmpdir(), `fundwatch-kafka-${scale}-`));
   const summary = await generate({ seed, scale }, dirWriter(dir, { gzip: true }), { tables: knowledgeTables() });
   return { dir, files: replayFiles(path.join(dir, 'messages')), summary };
@@ -29,7 +32,9 @@ export async function produce(settings: KafkaSettings, files: readonly string[],
 }
 
 /** What a replay ingest of the files gives: the oracle every Kafka test compares with. */
-export async function replayOracle(files: readonly string[]): Promise<{ state: Record<string, string[]>; sums: Record<string, Record<string, unknown>> }> {
+export async function replayOracle(
+  files: readonly string[],
+): Promise<{ state: Record<string, string[]>; sums: Record<string, Record<string, unknown>> }> {
   const store = await openStore(':memory:');
   try {
     await ingest(store, files);
@@ -39,7 +44,9 @@ export async function replayOracle(files: readonly string[]): Promise<{ state: R
   }
 }
 
-export async function stateOf(store: Awaited<ReturnType<typeof openStore>>): Promise<{ state: Record<string, string[]>; sums: Record<string, Record<string, unknown>> }> {
+export async function stateOf(
+  store: Awaited<ReturnType<typeof openStore>>,
+): Promise<{ state: Record<string, string[]>; sums: Record<string, Record<string, unknown>> }> {
   const conn = await store.connect();
   try {
     return { state: await orderFreeState(conn), sums: await countsAndSums(conn) };
@@ -66,7 +73,10 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read ${out.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       void consumer
         .run({
           eachMessage: async ({ message }) => {

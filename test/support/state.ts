@@ -15,7 +15,15 @@ export async function orderFreeState(conn: DuckDBConnection): Promise<Record<str
   const out: Record<string, string[]> = {};
   for (const r of [...CURRENT_VIEWS, ...CANONICAL_TABLES]) out[r] = await snapshot(conn, r, ['batch_id']);
   out['message'] = await snapshot(conn, 'message', ['batch_id', 'source_kind', 'source', 'partition', 'offset', 'line']);
-  out['rejected_message'] = await snapshot(conn, 'rejected_message', ['batch_id', 'source_kind', 'source', 'partition', 'offset', 'line', 'rejected_at']);
+  out['rejected_message'] = await snapshot(conn, 'rejected_message', [
+    'batch_id',
+    'source_kind',
+    'source',
+    'partition',
+    'offset',
+    'line',
+    'rejected_at',
+  ]);
   return out;
 }
 
