@@ -96,8 +96,8 @@ function insertSql(spec: TableSpec, slot: Slot): string {
 SELECT ${select.join(', ')}
 FROM (
   SELECT m.*, string_split(r.row_text, chr(31)) AS l
-  FROM ${slot.row} r JOIN ${slot.message} m ON m.seq = r.seq
-  WHERE m.tbl = '${spec.name}' AND m.seq IN (SELECT seq FROM new_msg)
+  FROM ${slot.rows[spec.name]} r JOIN ${slot.message} m ON m.seq = r.seq
+  WHERE m.seq IN (SELECT seq FROM new_msg)
 ) AS m`;
 }
 

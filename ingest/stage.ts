@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { ENVELOPE_COLUMNS } from '../contract/envelope.js';
+import type { TableName } from '../contract/messages.js';
+import { TABLE_NAMES } from '../contract/tables.js';
 import type { DecodedMessage, Rejection } from './decode.js';
 
 /**
@@ -28,7 +30,8 @@ export interface SourceRef {
 /** A filled slot: its tables and what went in. */
 export interface Slot {
   readonly message: string;
-  readonly row: string;
+  /** The staged rows of each canonical table. */
+  readonly rows: Readonly<Record<TableName, string>>;
   readonly rejected: string;
   readonly messages: number;
   readonly rejections: number;
@@ -49,6 +52,9 @@ const MESSAGE_COLUMNS = [
 /**
  * One staged row per line (not per message): DuckDB parallelises a scan by row groups, so a
  * per-message staging table of a few thousand rows would split and cast on one thread (measured).
+ * One table per canonical table, so that landing a table scans only its own rows (measured on a
+ * city's mixed stream: a few thousand visits took 0.6 s to land when they shared one staging table
+ * with half a million fee lines).
  */
 const ROW_COLUMNS = ['seq INTEGER', 'row_text VARCHAR'];
 
@@ -71,7 +77,7 @@ let attached = 0;
 
 interface Filling {
   readonly message: DuckDBAppender;
-  readonly row: DuckDBAppender;
+  readonly rows: Record<TableName, DuckDBAppender>;
   readonly rejected: DuckDBAppender;
 }
 
@@ -92,7 +98,7 @@ export class Staging {
     await conn.run(`ATTACH ':memory:' AS ${db}`);
     for (const slot of [0, 1]) {
       await conn.run(`CREATE TABLE ${db}.message_${slot} (${MESSAGE_COLUMNS.join(', ')})`);
-      await conn.run(`CREATE TABLE ${db}.row_${slot} (${ROW_COLUMNS.join(', ')})`);
+      for (const t of TABLE_NAMES) await conn.run(`CREATE TABLE ${db}.row_${t}_${slot} (${ROW_COLUMNS.join(', ')})`);
       await conn.run(`CREATE TABLE ${db}.rejected_${slot} (${REJECTED_COLUMNS.join(', ')})`);
     }
     return new Staging(conn, db, await openSlot(conn, db, 0));
@@ -109,10 +115,11 @@ export class Staging {
     f.message.appendInteger(m.rows.length);
     appendPos(f.message, pos, src);
     f.message.endRow();
+    const rows = f.rows[m.table];
     for (const r of m.rows) {
-      f.row.appendInteger(seq);
-      f.row.appendVarchar(r);
-      f.row.endRow();
+      rows.appendInteger(seq);
+      rows.appendVarchar(r);
+      rows.endRow();
     }
   }
 
@@ -143,11 +150,11 @@ export class Staging {
    * have been cleared (the caller lands one slot at a time).
    */
   async seal(): Promise<Slot> {
-    for (const a of Object.values(this.filling)) a.closeSync();
+    closeAll(this.filling);
     const n = this.current;
     const slot = {
       message: `${this.db}.message_${n}`,
-      row: `${this.db}.row_${n}`,
+      rows: Object.fromEntries(TABLE_NAMES.map((t) => [t, `${this.db}.row_${t}_${n}`])) as Record<TableName, string>,
       rejected: `${this.db}.rejected_${n}`,
       messages: this.messages,
       rejections: this.rejections,
@@ -161,21 +168,30 @@ export class Staging {
 
   /** Empties a landed slot so it can fill again. */
   async clear(slot: Slot): Promise<void> {
-    await this.conn.run(`DELETE FROM ${slot.message}; DELETE FROM ${slot.row}; DELETE FROM ${slot.rejected};`);
+    const tables = [slot.message, ...Object.values(slot.rows), slot.rejected];
+    await this.conn.run(tables.map((t) => `DELETE FROM ${t};`).join(' '));
   }
 
   async close(): Promise<void> {
-    for (const a of Object.values(this.filling)) a.closeSync();
+    closeAll(this.filling);
     await this.conn.run(`DETACH ${this.db}`).catch(() => undefined);
   }
 }
 
 async function openSlot(conn: DuckDBConnection, db: string, slot: number): Promise<Filling> {
+  const rows = {} as Record<TableName, DuckDBAppender>;
+  for (const t of TABLE_NAMES) rows[t] = await conn.createAppender(`row_${t}_${slot}`, 'main', db);
   return {
     message: await conn.createAppender(`message_${slot}`, 'main', db),
-    row: await conn.createAppender(`row_${slot}`, 'main', db),
+    rows,
     rejected: await conn.createAppender(`rejected_${slot}`, 'main', db),
   };
+}
+
+function closeAll(f: Filling): void {
+  f.message.closeSync();
+  for (const a of Object.values(f.rows)) a.closeSync();
+  f.rejected.closeSync();
 }
 
 function appendText(a: DuckDBAppender, v: string | null | undefined): void {
