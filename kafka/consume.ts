@@ -44,7 +44,7 @@ export interface ConsumeOptions {
   readonly members?: number;
   /** Rows per DuckDB transaction (default 250,000). */
   readonly batchRows?: number;
-  /** Land what has arrived once the oldest staged message waited this long (default 2,000 ms). */
+  /** Land what has arrived once the oldest staged message waited this long (default 5,000 ms). */
   readonly maxBatchWaitMs?: number;
   /** …or once nothing new arrived for this long (default 250 ms). */
   readonly idleFlushMs?: number;
@@ -426,8 +426,10 @@ export class KafkaIngest {
   private tick(): void {
     if (this.lander.empty || this.stopping || this.failure !== undefined) return;
     const now = performance.now();
-    if (now - this.lastStagedAt >= (this.options.idleFlushMs ?? 250) || now - this.firstStagedAt >= (this.options.maxBatchWaitMs ?? 2000))
-      void this.serial(() => this.flush());
+    // Paused means nothing staged lately and nothing being decoded: a member busy decoding a large
+    // fetch is not a pause (landing then would cut the stream into small, costly transactions).
+    const paused = this.active === 0 && now - this.lastStagedAt >= (this.options.idleFlushMs ?? 250);
+    if (paused || now - this.firstStagedAt >= (this.options.maxBatchWaitMs ?? 5000)) void this.serial(() => this.flush());
   }
 
   /** Progress reports and the --until-idle check. */
