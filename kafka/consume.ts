@@ -90,6 +90,15 @@ interface Member {
   running: boolean;
 }
 
+/** A fetched batch being decoded, waiting to be staged. */
+interface InFlight {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly KafkaMessage[];
+  readonly bytes: number;
+  readonly decoded: Promise<Decoded[]>;
+}
+
 interface StagedOffset {
   readonly topic: string;
   readonly partition: number;
@@ -100,6 +109,8 @@ const log = logger('kafka.consume');
 
 /** Messages per decode job, as in replay. */
 const CHUNK = 256;
+/** Message bytes decoding or waiting to be staged before a member stops taking batches. */
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 export class KafkaIngest {
   readonly runId = randomUUID();
@@ -112,6 +123,12 @@ export class KafkaIngest {
   private readonly members: Member[] = [];
   /** Next offset to accept per partition: the greater of what DuckDB holds and what is staged. */
   private readonly next = new Map<string, number>();
+  /** Next offset per partition of what has been taken (staged, or decoding on its way to the stage). */
+  private readonly taken = new Map<string, number>();
+  private readonly inFlight: InFlight[] = [];
+  private inFlightBytes = 0;
+  private pumping: Promise<void> | undefined;
+  private waiting: (() => void)[] = [];
   /** Next offset landed in DuckDB per partition. */
   private readonly landed = new Map<string, number>();
   private low = new Map<string, number>();
@@ -236,7 +253,8 @@ export class KafkaIngest {
       for (const partition of partitions) {
         const k = tpKey(topic, partition);
         member.assigned.add(k);
-        const offset = this.next.get(k) ?? this.low.get(k);
+        const taken = Math.max(this.taken.get(k) ?? -1, this.next.get(k) ?? -1);
+        const offset = taken >= 0 ? taken : this.low.get(k);
         if (offset !== undefined) member.consumer.seek({ topic, partition, offset: String(offset) });
       }
     this.firstAssignmentAt ??= performance.now();
@@ -254,37 +272,72 @@ export class KafkaIngest {
     }
   }
 
+  /**
+   * Hands a fetched batch to the decode workers and returns as soon as it is queued, so that kafkajs
+   * fetches the next one while the workers decode (measured: awaiting the decode here left the
+   * fetch, the workers and DuckDB taking turns). Batches are staged strictly in arrival order. The
+   * member waits only while more than MAX_IN_FLIGHT_BYTES are decoding or waiting to be staged.
+   */
   private async takeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const k = tpKey(batch.topic, batch.partition);
-    const from = this.next.get(k) ?? -1;
+    const from = Math.max(this.taken.get(k) ?? -1, this.next.get(k) ?? -1);
     const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
     this.seen.skipped += batch.messages.length - fresh.length;
     if (!fresh.length) return;
     if (from >= 0 && Number(fresh[0]?.offset) > from && this.landed.has(k))
       // Retention or compaction removed messages this database never saw; nothing can bring them back.
       log.warn({ partition: k, expected: from, got: fresh[0]?.offset }, 'gap in partition offsets');
-    const decoded = await this.decode(fresh);
-    await this.withHeartbeat(
-      payload,
-      this.serial(async () => {
-        const nextNow = this.next.get(k) ?? -1;
-        let last = -1;
-        for (let i = 0; i < fresh.length; i++) {
-          const m = fresh[i] as KafkaMessage;
-          const offset = Number(m.offset);
-          if (offset < nextNow) continue; // another member staged it meanwhile
-          this.stage(batch.topic, batch.partition, m, decoded[i] as Decoded);
-          last = offset;
-        }
-        if (last < 0) return;
-        this.next.set(k, last + 1);
-        const s = this.staged.get(k);
-        if (s) s.next = last + 1;
-        else this.staged.set(k, { topic: batch.topic, partition: batch.partition, next: last + 1 });
-        if (this.stagedRows >= (this.options.batchRows ?? 250_000)) await this.flush();
-      }),
-    );
+    this.taken.set(k, Number(fresh[fresh.length - 1]?.offset) + 1);
+    const bytes = fresh.reduce((n, m) => n + (m.value?.length ?? 0), 0);
+    this.inFlight.push({ topic: batch.topic, partition: batch.partition, messages: fresh, bytes, decoded: this.decode(fresh) });
+    this.inFlightBytes += bytes;
+    this.pump();
+    while (this.inFlightBytes > MAX_IN_FLIGHT_BYTES && this.failure === undefined) await this.withHeartbeat(payload, this.progressed());
+  }
+
+  /** Stages decoded batches in arrival order, one at a time, until none is left. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = (async () => {
+      while (this.inFlight.length && this.failure === undefined) {
+        const job = this.inFlight[0] as InFlight;
+        const decoded = await job.decoded;
+        await this.serial(() => this.stageBatch(job, decoded));
+        this.inFlight.shift();
+        this.inFlightBytes -= job.bytes;
+        for (const wake of this.waiting.splice(0)) wake();
+      }
+    })()
+      .catch((err) => this.fail(err))
+      .finally(() => {
+        this.pumping = undefined;
+        for (const wake of this.waiting.splice(0)) wake();
+      });
+  }
+
+  /** Resolves once the pump has staged another batch (or stopped). */
+  private progressed(): Promise<void> {
+    return this.pumping ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
+  }
+
+  private async stageBatch(job: InFlight, decoded: readonly Decoded[]): Promise<void> {
+    const k = tpKey(job.topic, job.partition);
+    const nextNow = this.next.get(k) ?? -1;
+    let last = -1;
+    for (let i = 0; i < job.messages.length; i++) {
+      const m = job.messages[i] as KafkaMessage;
+      const offset = Number(m.offset);
+      if (offset < nextNow) continue; // staged already (a partition delivered again after a rebalance)
+      this.stage(job.topic, job.partition, m, decoded[i] as Decoded);
+      last = offset;
+    }
+    if (last < 0) return;
+    this.next.set(k, last + 1);
+    const s = this.staged.get(k);
+    if (s) s.next = last + 1;
+    else this.staged.set(k, { topic: job.topic, partition: job.partition, next: last + 1 });
+    if (this.stagedRows >= (this.options.batchRows ?? 250_000)) await this.flush();
   }
 
   private stage(topic: string, partition: number, m: KafkaMessage, d: Decoded): void {
@@ -428,7 +481,7 @@ export class KafkaIngest {
     const now = performance.now();
     // Paused means nothing staged lately and nothing being decoded: a member busy decoding a large
     // fetch is not a pause (landing then would cut the stream into small, costly transactions).
-    const paused = this.active === 0 && now - this.lastStagedAt >= (this.options.idleFlushMs ?? 250);
+    const paused = this.active === 0 && !this.inFlight.length && now - this.lastStagedAt >= (this.options.idleFlushMs ?? 250);
     if (paused || now - this.firstStagedAt >= (this.options.maxBatchWaitMs ?? 5000)) void this.serial(() => this.flush());
   }
 
@@ -444,7 +497,8 @@ export class KafkaIngest {
       const lag = await this.lag();
       if (wantReport) this.report(now, lag);
       if (wantIdle) {
-        const caughtUp = Object.values(lag).every((l) => l <= 0) && this.lander.empty && this.landing === undefined;
+        const caughtUp =
+          Object.values(lag).every((l) => l <= 0) && !this.inFlight.length && this.lander.empty && this.landing === undefined;
         if (!caughtUp) this.idleSince = undefined;
         else {
           this.idleSince ??= now;
@@ -498,6 +552,8 @@ export class KafkaIngest {
       for (const t of this.timers) clearInterval(t);
       this.draining = true;
       while (this.active > 0) await new Promise((r) => setTimeout(r, 20));
+      // What was taken is decoded and staged, then lands with the last batch.
+      while (this.pumping) await this.pumping;
       await this.serial(() => this.flush());
       await this.landing;
       if (this.failure !== undefined) throw this.failure;
