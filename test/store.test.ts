@@ -55,6 +55,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
       expect(await rows(db.conn, 'SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
         { version: 1, name: 'init' },
         { version: 2, name: 'hits' },
+        { version: 3, name: 'hit_facts' },
       ]);
     } finally {
       await db.close();
@@ -117,7 +118,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '2' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '3' });
     } finally {
       await db.close();
     }
@@ -129,11 +130,12 @@ describe('migrate on a bare database', () => {
     expect(listMigrations().map((m) => [m.version, m.name])).toEqual([
       [1, 'init'],
       [2, 'hits'],
+      [3, 'hit_facts'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2]);
+      expect(await migrate(conn)).toEqual([1, 2, 3]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {
