@@ -1,6 +1,8 @@
 import { LIVE_ROWS, REF_OF, SETTING_CLASSES, SOURCES, TIME_OF, type SourceName } from './columns.js';
 import { columnsOf, NameEnv, type RefKeys } from './env.js';
 import type { Logic, Rule } from './schema.js';
+import { parseExpr, type Expr } from './expr.js';
+import { LISTS } from './lists.js';
 import type { Ctx, Env, Typed, YamlPath } from './sql.js';
 import { compileTemplate } from './template.js';
 
@@ -132,6 +134,46 @@ const feeRefs = (a: string): RefKeys => ({
 });
 const detail = (type: 1 | 2, ref: string, amount: string) => `{'vola_item_type': ${type}, 'ref': ${ref}, 'amount': CAST(${amount} AS DECIMAL(16,2))}`;
 
+/**
+ * Lists the rule cannot hit without: `x in list L` lookups reached from `condition` through `and`
+ * only. Their key columns that name the fee line's item let the first step keep only the lines of
+ * listed items (a semi-join) instead of totalling every line of the window: the one optimisation
+ * that makes pair and quantity rules scale with the list, not with the data.
+ */
+function requiredItemLists(logic: Logic): { list: string; column: string }[] {
+  const out: { list: string; column: string }[] = [];
+  const seen = new Set<string>();
+  const visit = (text: string | undefined): void => {
+    if (text === undefined) return;
+    const r = parseExpr(text);
+    if (r.ok) conj(r.expr);
+  };
+  const conj = (e: Expr): void => {
+    if (e.t === 'binary' && e.op === 'and') {
+      conj(e.left);
+      conj(e.right);
+    } else if (e.t === 'ref' && e.path.length === 1 && !seen.has(e.path[0] as string)) {
+      seen.add(e.path[0] as string);
+      visit(logic.conditions[e.path[0] as string]);
+    } else if (e.t === 'inlist' && !e.negated && LISTS[e.list]) {
+      const parts = e.arg.t === 'tuple' ? e.arg.items : [e.arg];
+      parts.forEach((part, i) => {
+        const name = part.t === 'ref' ? part.path[part.path.length - 1] : undefined;
+        const column = (LISTS[e.list] as { key: readonly string[] }).key[i];
+        if ((name === 'item' || name === 'med_list_codg') && column) out.push({ list: e.list, column });
+      });
+    }
+  };
+  visit(logic.condition);
+  return out;
+}
+
+/** ` AND f.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the item. */
+const listedItems = (p: Parts): string =>
+  requiredItemLists(p.rule.logic)
+    .map(({ list, column }) => ` AND f."med_list_codg" IN (SELECT "${column}" FROM ${(LISTS[list] as { sqlName: string }).sqlName})`)
+    .join('');
+
 /** Per-line limit: matching fee lines, one hit per visit and item, net of reversals. */
 export function line(p: Parts & { logic: Kind<'line'> }): string {
   const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
@@ -154,12 +196,12 @@ export function line(p: Parts & { logic: Kind<'line'> }): string {
   FROM fee_line AS f
   ${env.joins()}
   ${p.ctx.listJoins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${scope} AND ${cond}
+  WHERE ${windowSql('f."fee_ocur_time"')} AND ${scope}${listedItems(p)} AND ${cond}
 ),
 h AS (
   SELECT m.k_inst AS h_inst, any_value(m.k_psn) AS h_psn, m.k_mdtrt AS h_mdtrt, min(m.k_dr) FILTER (WHERE m.k_cnt > 0) AS h_dr,
     sum(m.k_amt) AS h_amt, ${cont} AS h_cont, CAST(min(m.k_t) AS DATE) AS h_on, ${evidence} AS h_evidence,
-    list(${detail(1, `'fee:' || m.k_inst || ':' || m.k_mdtrt || ':' || m.k_sn`, 'm.k_amt')} ORDER BY m.k_sn) FILTER (WHERE m.k_cnt > 0) AS h_details
+    list(${detail(1, `'fee:' || m.k_inst || ':' || m.k_mdtrt || ':' || m.k_sn`, 'm.k_amt')}) FILTER (WHERE m.k_cnt > 0) AS h_details
   FROM m
   GROUP BY m.k_inst, m.k_mdtrt, m.k_item
   HAVING sum(m.k_cnt) > 0
@@ -173,17 +215,18 @@ h AS (
 function itemTotals(p: Parts, byDay: boolean): string {
   const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
   const scope = scopeSql(p, env, 'fee_line');
+  const listed = listedItems(p);
   const day = byDay ? `, CAST(f."fee_ocur_time" AS DATE)` : '';
   return `d AS (
   SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, ${byDay ? 'CAST(f."fee_ocur_time" AS DATE)' : 'CAST(NULL AS DATE)'} AS d_day,
     any_value(f."psn_no") AS d_psn, any_value(f."med_type_class") AS d_class, any_value(d_cat."name") AS d_name,
     sum(f."cnt") AS d_cnt, sum(${FEE_AMOUNT('f')}) AS d_amt, count(*) FILTER (WHERE f."cnt" > 0) AS d_lines,
     min(f."fee_ocur_time") AS d_t, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr,
-    list(${detail(1, REF_OF.fee_line('f'), FEE_AMOUNT('f'))} ORDER BY f."feedetl_sn") FILTER (WHERE f."cnt" > 0) AS d_details
+    list(${detail(1, REF_OF.fee_line('f'), FEE_AMOUNT('f'))}) FILTER (WHERE f."cnt" > 0) AS d_details
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   ${env.joins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${scope}
+  WHERE ${windowSql('f."fee_ocur_time"')} AND ${scope}${listed}
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg"${day}
   HAVING sum(f."cnt") > 0
 )`;
@@ -386,7 +429,7 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   const live = LIVE_ROWS[source];
   return `g AS (
   SELECT ${[...groupSel, ...measures].join(', ')}, min(${time}) AS g_t,
-    list(${detail(1, REF_OF[source]('src'), 'NULL')} ORDER BY ${REF_OF[source]('src')})${items} AS g_details
+    list(${detail(1, REF_OF[source]('src'), 'NULL')})${items} AS g_details
   FROM ${source} AS src
   ${row.joins()}
   WHERE ${live ? `${live('src')} AND ` : ''}${windowSql(time)} AND ${scope}

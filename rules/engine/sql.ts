@@ -60,6 +60,7 @@ const FUNCTIONS: Readonly<Record<string, { min: number; max: number; type: (args
   greatest: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `greatest(${a.join(', ')})` },
   left: { min: 2, max: 2, type: () => 'text', sql: (a) => `left(${a[0]}, CAST(${a[1]} AS INTEGER))` },
   date: { min: 1, max: 1, type: () => 'date', sql: (a) => `CAST(${a[0]} AS DATE)` },
+  round: { min: 1, max: 2, type: () => 'number', sql: (a) => `round(${a[0]}, CAST(${a[1] ?? '0'} AS INTEGER))` },
 };
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS);

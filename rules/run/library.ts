@@ -9,7 +9,6 @@ import { formatKnowledgeIssue, loadKnowledge, type Knowledge } from '../knowledg
 /** The shipped rule library, knowledge tables and lock file. */
 export const LIBRARY_DIR = path.join(PACKAGE_ROOT, 'rules', 'library');
 export const KNOWLEDGE_DIR = path.join(PACKAGE_ROOT, 'rules', 'knowledge');
-export const LOCK_FILE = path.join(PACKAGE_ROOT, 'rules', 'rules.lock.json');
 
 export interface RuleFile {
   readonly file: string;
