@@ -12,6 +12,6 @@ export { LISTS } from './engine/lists.js';
 export { LIBRARY_DIR, KNOWLEDGE_DIR, ruleFiles, loadRules, readText, testFileOf, knowledgeOrThrow, type LoadedRule } from './run/library.js';
 export { detect, evaluate, runnable, ruleKnowledgeVersion, type RuleRun, type Window } from './run/detect.js';
 export { loadLists } from './run/knowledge.js';
-export { runRuleTest, type TestOutcome } from './run/test-rule.js';
+export { runRuleTest, loadTestRows, type TestOutcome } from './run/test-rule.js';
 export { lintPaths, lockPaths, lockFileFor } from './run/lint-files.js';
 export { preview, type Preview } from './run/preview.js';

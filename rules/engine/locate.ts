@@ -127,16 +127,22 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
     if (issue.code === 'unrecognized_keys') path = [...issue.path, ...(issue.keys.slice(0, 1) as string[])];
     if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
       code = 'bad-enum';
-      path = [...issue.path, 'kind'];
+      if (issue.path[issue.path.length - 1] !== 'kind') path = [...issue.path, 'kind'];
     }
     const node = nodeAt(doc.contents, path, issue.code === 'unrecognized_keys');
     const pos = lines.linePos(node?.range?.[0] ?? 0);
+    const field = pathText(path) || '(根)';
     const message =
       issue.code === 'unrecognized_keys'
         ? `未知字段 ${issue.keys.join(', ')}`
         : missing
           ? `缺少必填字段 ${String(path[path.length - 1] ?? '')}`
-          : issue.message;
+          : code === 'bad-enum'
+            ? `${field} 的取值无效`
+            : code === 'invalid-type'
+              ? `${field} 的类型不对`
+              : // zod's own text for length and format checks; the schema's messages are Chinese.
+                `${field}: ${issue.message}`;
     issues.push({ code, severity: 'error', file, line: pos.line, col: pos.col, message, hint: hintOf(issue, code), path: pathText(path) });
   }
   issues.sort((a, b) => a.line - b.line || a.col - b.col);

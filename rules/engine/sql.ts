@@ -79,6 +79,8 @@ export class Ctx {
   private readonly condSql = new Map<string, string>();
   private readonly compiling = new Set<string>();
   readonly usedConditions = new Set<string>();
+  /** An unknown list was named: `list.x` is then not reported again as a missing lookup. */
+  private unknownList = false;
 
   constructor(
     readonly ruleId: string,
@@ -114,6 +116,7 @@ export class Ctx {
         if (n.t !== 'inlist') return;
         const spec = LISTS[n.list];
         if (!spec) {
+          this.unknownList = true;
           this.issue('unknown-list', path, n.listAt, `未知的知识库表 ${n.list}`, `可用: ${Object.keys(LISTS).sort().join(', ')}`);
           return;
         }
@@ -285,6 +288,7 @@ export class Ctx {
     }
     const col = this.listColumn(e.path);
     if (col === 'no-lookup') {
+      if (this.unknownList) return { sql: 'NULL', type: 'any' };
       this.issue('list-without-lookup', path, e.at, `引用了 ${e.path.join('.')}, 但规则没有用 in list 查这个表`, '先写一个条件 item in list <表名>');
       return { sql: 'NULL', type: 'any' };
     }

@@ -37,8 +37,8 @@ async function tableColumns(conn: DuckDBConnection, table: string): Promise<Set<
   return new Set(r.getRows().map((x) => String(x[0])));
 }
 
-/** Inserts the test's rows; column names are checked against the table, values are parameters. */
-async function load(conn: DuckDBConnection, given: RuleTest['given'], file: string): Promise<LocatedIssue[]> {
+/** Inserts a test file's rows (`given`); column names are checked against the table, values are parameters. */
+export async function loadTestRows(conn: DuckDBConnection, given: RuleTest['given'], file: string): Promise<LocatedIssue[]> {
   const issues: LocatedIssue[] = [];
   const bad = (message: string, hint: string): void => {
     issues.push({ code: 'bad-test-row', severity: 'error', file, line: 1, col: 1, message, hint, path: 'given' });
@@ -93,7 +93,7 @@ export async function runRuleTest(compiled: CompiledRule, testText: string, test
   const store = await openStore(':memory:');
   const conn = await store.connect();
   try {
-    const issues = await load(conn, t.given, testFile);
+    const issues = await loadTestRows(conn, t.given, testFile);
     if (issues.length) return fail(issues);
     await loadLists(conn, knowledge);
     await evaluate(conn, compiled);
