@@ -126,9 +126,10 @@ describe('detect', () => {
     const before = await snapshot();
     await detect(conn, rules, knowledge, { since: '2026-03-01', until: '2026-03-31' }, '2026-04-01 00:00:00');
     expect(await snapshot()).toEqual(before);
-    // The female patient's finasteride line is reversed in full (a negative line pointing at it).
-    await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt, init_feedetl_sn, med_type, med_type_class)
-                    VALUES (true, 'H1', 'V1', '9', 'P1', TIMESTAMP '2026-01-06 10:00:00', 'XG04CBF022A001010100649', -10, 3, -30, '1', '11', '11')`);
+    // The female patient's finasteride line is reversed in full (a negative line pointing at it, sent
+    // without med_type as senders often do: the rule's scope must not keep the reversal out).
+    await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt, init_feedetl_sn)
+                    VALUES (true, 'H1', 'V1', '9', 'P1', TIMESTAMP '2026-01-06 10:00:00', 'XG04CBF022A001010100649', -10, 3, -30, '1')`);
     const runs = await detect(conn, rules, knowledge, {}, '2026-02-03 08:00:00');
     expect(runs.find((r) => r.rule_id === 'gender-restricted-item')).toMatchObject({ hits: 0, withdrawn: 1 });
     const after = await rows(conn, `SELECT rule_id, withdrawn FROM hit ORDER BY rule_id`);

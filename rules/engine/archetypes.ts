@@ -168,6 +168,13 @@ function requiredItemLists(logic: Logic): { list: string; column: string }[] {
   return out;
 }
 
+/**
+ * Scope of a fee line. Reversal lines (negative cnt) are let through whatever their own med_type:
+ * senders often leave it out on a reversal, and a reversal of an out-of-scope line only makes its
+ * group's net quantity non-positive, which drops the group anyway.
+ */
+const feeScope = (scope: string) => (scope === 'true' ? scope : `(f."cnt" < 0 OR (${scope}))`);
+
 /** ` AND f.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the item. */
 const listedItems = (p: Parts): string =>
   requiredItemLists(p.rule.logic)
@@ -196,7 +203,7 @@ export function line(p: Parts & { logic: Kind<'line'> }): string {
   FROM fee_line AS f
   ${env.joins()}
   ${p.ctx.listJoins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${scope}${listedItems(p)} AND ${cond}
+  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)}${listedItems(p)} AND ${cond}
 ),
 h AS (
   SELECT m.k_inst AS h_inst, any_value(m.k_psn) AS h_psn, m.k_mdtrt AS h_mdtrt, min(m.k_dr) FILTER (WHERE m.k_cnt > 0) AS h_dr,
@@ -226,7 +233,7 @@ function itemTotals(p: Parts, byDay: boolean): string {
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   ${env.joins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${scope}${listed}
+  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)}${listed}
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg"${day}
   HAVING sum(f."cnt") > 0
 )`;
