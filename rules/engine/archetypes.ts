@@ -175,11 +175,22 @@ function requiredItemLists(logic: Logic): { list: string; column: string }[] {
  */
 const feeScope = (scope: string) => (scope === 'true' ? scope : `(f."cnt" < 0 OR (${scope}))`);
 
-/** ` AND f.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the item. */
-const listedItems = (p: Parts): string =>
+/**
+ * The fee lines a rule reads: all of them, or — when its condition requires list lookups keyed on
+ * the item — only the lines of listed items, in a materialised CTE `fl`. Materialised because the
+ * optimiser otherwise applies the semi-join after the joins to insured and catalog (measured on the
+ * city: 4 s of a 7 s rule went into joining every line to insured before filtering).
+ */
+function feeLines(p: Parts): { cte: string; from: string } {
+  const where = listedWhere(p, 'fl0');
+  return where ? { cte: `fl AS MATERIALIZED (\n  SELECT * FROM fee_line AS fl0 WHERE ${where}\n),\n`, from: 'fl' } : { cte: '', from: 'fee_line' };
+}
+
+/** `a.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the item ('' when none). */
+const listedWhere = (p: Parts, a: string): string =>
   requiredItemLists(p.rule.logic)
-    .map(({ list, column }) => ` AND f."med_list_codg" IN (SELECT "${column}" FROM ${(LISTS[list] as { sqlName: string }).sqlName})`)
-    .join('');
+    .map(({ list, column }) => `${a}."med_list_codg" IN (SELECT "${column}" FROM ${(LISTS[list] as { sqlName: string }).sqlName})`)
+    .join(' AND ');
 
 /** Per-line limit: matching fee lines, one hit per visit and item, net of reversals. */
 export function line(p: Parts & { logic: Kind<'line'> }): string {
@@ -196,14 +207,15 @@ export function line(p: Parts & { logic: Kind<'line'> }): string {
   const lifted = new LiftedEnv(own, env, proj, 'm');
   const cont = template(p, lifted, (t) => t.sql);
   const evidence = evidenceSql(p, lifted, (t) => t.sql);
-  return `m AS (
+  const lines = feeLines(p);
+  return `${lines.cte}m AS (
   SELECT DISTINCT ON (f."fixmedins_code", f."mdtrt_id", f."feedetl_sn")
     f."fixmedins_code" AS k_inst, f."mdtrt_id" AS k_mdtrt, f."psn_no" AS k_psn, f."med_list_codg" AS k_item, f."feedetl_sn" AS k_sn,
     f."cnt" AS k_cnt, f."bilg_dr_codg" AS k_dr, f."fee_ocur_time" AS k_t, ${amount} AS k_amt${proj.select()}
-  FROM fee_line AS f
+  FROM ${lines.from} AS f
   ${env.joins()}
   ${p.ctx.listJoins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)}${listedItems(p)} AND ${cond}
+  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)} AND ${cond}
 ),
 h AS (
   SELECT m.k_inst AS h_inst, any_value(m.k_psn) AS h_psn, m.k_mdtrt AS h_mdtrt, min(m.k_dr) FILTER (WHERE m.k_cnt > 0) AS h_dr,
@@ -222,7 +234,8 @@ h AS (
 function itemTotals(p: Parts, byDay: boolean): string {
   const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
   const scope = scopeSql(p, env, 'fee_line');
-  const listed = listedItems(p);
+  // Totalling reads few columns: an inline semi-join is cheaper here than materialising whole lines.
+  const listed = listedWhere(p, 'f');
   const day = byDay ? `, CAST(f."fee_ocur_time" AS DATE)` : '';
   return `d AS (
   SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, ${byDay ? 'CAST(f."fee_ocur_time" AS DATE)' : 'CAST(NULL AS DATE)'} AS d_day,
@@ -233,7 +246,7 @@ function itemTotals(p: Parts, byDay: boolean): string {
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   ${env.joins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)}${listed}
+  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)}${listed ? ` AND ${listed}` : ''}
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg"${day}
   HAVING sum(f."cnt") > 0
 )`;
