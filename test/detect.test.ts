@@ -163,3 +163,46 @@ describe('detect', () => {
     expect(only.trim().split('\n')).toHaveLength(1);
   }
 });
+
+describe('the CLI of detect, explain and preview', () => {
+  let db: string;
+  beforeAll(async () => {
+    db = path.join(tmp, 'cli.duckdb');
+    const s = await openStore(db);
+    const c = await s.connect();
+    await loadAllTestRows(c);
+    c.closeSync();
+    await s.close();
+  });
+
+  it('detect --json reports each rule run; a second run adds nothing', () => {
+    const first = runCli(['--db', db, 'detect', '--json']);
+    expect(first.code).toBe(0);
+    const runs = JSON.parse(first.stdout) as { rule_id: string; hits: number; added: number }[];
+    expect(runs.map((r) => r.rule_id).sort()).toEqual(library.rules.map((r) => r.compiled.rule.id).sort());
+    expect(runs.reduce((s, r) => s + r.added, 0)).toBe(3);
+    const again = JSON.parse(runCli(['--db', db, 'detect', '--json']).stdout) as { added: number; withdrawn: number }[];
+    expect(again.reduce((s, r) => s + r.added + r.withdrawn, 0)).toBe(0);
+    const bad = runCli(['--db', db, 'detect', '--rules', 'no-such-rule']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('没有这些规则: no-such-rule');
+  });
+
+  it('rules preview counts hits by month and institution without writing any', () => {
+    const r = runCli(['--db', db, 'rules', 'preview', 'split-admission', '--json']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout) as { hits: number; byMonth: { month: string; hits: number }[]; topSubjects: { fixmedins_code: string }[] };
+    expect(p).toMatchObject({ hits: 1, byMonth: [{ month: '2026-01', hits: 1 }], topSubjects: [{ fixmedins_code: 'H1' }] });
+  });
+
+  it('rules explain reads the logic in Chinese, names the knowledge tables with versions, and shows the SQL', () => {
+    const r = runCli(['rules', 'explain', 'gender-restricted-item']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('条件 restricted: item（医保目录编码） 在知识库表 gender_restricted');
+    expect(r.stdout).toMatch(/gender-restricted\.yaml 版本 1/);
+    expect(r.stdout).toContain('SELECT DISTINCT ON');
+    const missing = runCli(['rules', 'explain', 'nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+});
