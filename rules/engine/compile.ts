@@ -1,5 +1,7 @@
 import type { KnowledgeName } from '../knowledge.js';
-import { aggregate, interval, line, pair, quantity, type Parts } from './archetypes.js';
+import type { Parts } from './archetype-parts.js';
+import { line, pair, quantity } from './fee-archetypes.js';
+import { aggregate, interval } from './group-archetypes.js';
 import { locate, parseYaml, type LocatedIssue } from './locate.js';
 import { Rule } from './schema.js';
 import { Ctx, type CompileIssue, type ParamValue } from './sql.js';
