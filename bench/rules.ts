@@ -53,7 +53,9 @@ const runs = await detect(conn, rules, knowledge);
 const total = (performance.now() - t0) / 1000;
 const rss = process.resourceUsage().maxRSS / 1024;
 
-console.log(`bench/rules  city: ${nf(feeLines)} fee lines, ${os.platform()} ${os.arch()}, ${os.cpus().length} cores (shared: figures are noisy)`);
+console.log(
+  `bench/rules  city: ${nf(feeLines)} fee lines, ${os.platform()} ${os.arch()}, ${os.cpus().length} cores (shared: figures are noisy)`,
+);
 console.log('  rule                          hits      seconds');
 for (const r of runs) console.log(`  ${r.rule_id.padEnd(28)}  ${nf(r.hits).padStart(8)}  ${r.seconds.toFixed(2).padStart(7)}`);
 console.log(`  total (detect: evaluate + merge into hit/hit_detail, one transaction): ${total.toFixed(1)} s; target ≤ 30 s`);
@@ -100,9 +102,15 @@ const jsSeconds = (performance.now() - tJs) / 1000;
 const sqlRate = (feeLines * ROW_RULES.length) / sqlSeconds;
 const jsRate = (sample.length * ROW_RULES.length) / jsSeconds;
 console.log(`\n  baseline: ${ROW_RULES.join(', ')} as plain JS functions, record by record`);
-console.log(`    JS   : ${nf(sample.length)} sampled lines in memory (reading them took ${readSeconds.toFixed(1)} s, not counted), ${jsSeconds.toFixed(2)} s → ${nf(jsRate)} line-rule checks/s (${nf(found)} violating lines)`);
-console.log(`    SQL  : ${nf(feeLines)} lines, the same 3 rules in ${sqlSeconds.toFixed(2)} s, hits written → ${nf(sqlRate)} line-rule checks/s`);
-console.log(`    ratio SQL / JS: ${(sqlRate / jsRate).toFixed(2)}× (JS gets its rows for free here; with reading them it would be ${nf((sample.length * ROW_RULES.length) / (jsSeconds + readSeconds))}/s)`);
+console.log(
+  `    JS   : ${nf(sample.length)} sampled lines in memory (reading them took ${readSeconds.toFixed(1)} s, not counted), ${jsSeconds.toFixed(2)} s → ${nf(jsRate)} line-rule checks/s (${nf(found)} violating lines)`,
+);
+console.log(
+  `    SQL  : ${nf(feeLines)} lines, the same 3 rules in ${sqlSeconds.toFixed(2)} s, hits written → ${nf(sqlRate)} line-rule checks/s`,
+);
+console.log(
+  `    ratio SQL / JS: ${(sqlRate / jsRate).toFixed(2)}× (JS gets its rows for free here; with reading them it would be ${nf((sample.length * ROW_RULES.length) / (jsSeconds + readSeconds))}/s)`,
+);
 
 conn.closeSync();
 await store.close();

@@ -9,7 +9,16 @@ export type { LocatedIssue } from './engine/locate.js';
 export { lintTexts, buildLock, formatIssue, Lock, sha256 } from './engine/lint.js';
 export { explainRule } from './engine/explain.js';
 export { LISTS } from './engine/lists.js';
-export { LIBRARY_DIR, KNOWLEDGE_DIR, ruleFiles, loadRules, readText, testFileOf, knowledgeOrThrow, type LoadedRule } from './run/library.js';
+export {
+  LIBRARY_DIR,
+  KNOWLEDGE_DIR,
+  ruleFiles,
+  loadRules,
+  readText,
+  testFileOf,
+  knowledgeOrThrow,
+  type LoadedRule,
+} from './run/library.js';
 export { detect, evaluate, runnable, ruleKnowledgeVersion, type RuleRun, type Window } from './run/detect.js';
 export { loadLists } from './run/knowledge.js';
 export { runRuleTest, loadTestRows, type TestOutcome } from './run/test-rule.js';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parseDocument } from 'yaml';
@@ -64,6 +64,22 @@ describe('rules test', () => {
     });
   });
 
+  it('the CLI exits 1 on a broken rule and prints the rows it missed and the rows it should not have hit', () => {
+    const dir = path.join(tmp, 'broken-library');
+    mkdirSync(dir, { recursive: true });
+    const text = readText(path.join(LIBRARY_DIR, 'gender-restricted-item.yaml')).replace(
+      'person.gend <> list.gend',
+      'person.gend = list.gend',
+    );
+    writeFileSync(path.join(dir, 'gender-restricted-item.yaml'), text);
+    writeFileSync(path.join(dir, 'gender-restricted-item.test.yaml'), readText(path.join(LIBRARY_DIR, 'gender-restricted-item.test.yaml')));
+    const r = runCli(['rules', 'test', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/gender-restricted-item\s+0\s+1\s+1\s+失败/);
+    expect(r.stdout).toContain('应命中而未命中: fee:H1:V1:1');
+    expect(r.stdout).toContain('不应命中却命中: fee:H1:V2:1');
+  });
+
   it('the CLI prints TP/FP/FN per rule and exits 0 for the library', () => {
     const r = runCli(['rules', 'test']);
     expect(r.stdout).toMatch(/over-price\s+1\s+0\s+0\s+通过/);
@@ -75,7 +91,9 @@ describe('rules test', () => {
 /** Every rule's test rows, merged into one store (their keys do not collide: H/V numbers per file differ by table). */
 async function loadAllTestRows(conn: DuckDBConnection): Promise<void> {
   for (const id of ['gender-restricted-item', 'split-admission', 'inventory-sold-beyond-stock']) {
-    const doc = parseDocument(readFileSync(path.join(LIBRARY_DIR, `${id}.test.yaml`), 'utf8')).toJS() as { given: Record<string, Record<string, string | number>[]> };
+    const doc = parseDocument(readFileSync(path.join(LIBRARY_DIR, `${id}.test.yaml`), 'utf8')).toJS() as {
+      given: Record<string, Record<string, string | number>[]>;
+    };
     const issues = await loadTestRows(conn, doc.given as never, id);
     expect(issues).toEqual([]);
   }
@@ -118,7 +136,9 @@ describe('detect', () => {
     expect(await snapshot()).toEqual(a);
     expect(second.reduce((s, r) => s + r.added + r.withdrawn, 0)).toBe(0);
     // Each hit names its rule version and, when it used one, the knowledge table versions.
-    const g = (await rows(conn, `SELECT rule_version, knowledge_version, pattern, sev_deg FROM hit WHERE rule_id = 'gender-restricted-item'`))[0];
+    const g = (
+      await rows(conn, `SELECT rule_version, knowledge_version, pattern, sev_deg FROM hit WHERE rule_id = 'gender-restricted-item'`)
+    )[0];
     expect(g).toEqual({ rule_version: '1', knowledge_version: 'gender-restricted@1', pattern: 'gender-restricted', sev_deg: 'definite' });
   });
 
@@ -150,10 +170,16 @@ describe('detect', () => {
 
   async function listHits(): Promise<void> {
     const out = await runRegistered(registerHits, ['--db', store.path, 'hits', 'list', '--json']);
-    const hits = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const hits = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(hits.map((h) => h['rule_id']).sort()).toEqual(['inventory-sold-beyond-stock', 'split-admission']);
     for (const h of hits) expect(Hit.omit({ score: true }).safeParse(h).success).toBe(true);
-    const split = hits.find((h) => h['pattern'] === 'split-admission') as { details: { vola_item_type: number; ref: string }[]; vola_cont: string };
+    const split = hits.find((h) => h['pattern'] === 'split-admission') as {
+      details: { vola_item_type: number; ref: string }[];
+      vola_cont: string;
+    };
     expect(split.details.map((d) => [d.vola_item_type, d.ref])).toEqual([
       [1, 'visit:H1:V2'],
       [2, 'visit:H1:V1'],
@@ -191,7 +217,11 @@ describe('the CLI of detect, explain and preview', () => {
   it('rules preview counts hits by month and institution without writing any', () => {
     const r = runCli(['--db', db, 'rules', 'preview', 'split-admission', '--json']);
     expect(r.code).toBe(0);
-    const p = JSON.parse(r.stdout) as { hits: number; byMonth: { month: string; hits: number }[]; topSubjects: { fixmedins_code: string }[] };
+    const p = JSON.parse(r.stdout) as {
+      hits: number;
+      byMonth: { month: string; hits: number }[];
+      topSubjects: { fixmedins_code: string }[];
+    };
     expect(p).toMatchObject({ hits: 1, byMonth: [{ month: '2026-01', hits: 1 }], topSubjects: [{ fixmedins_code: 'H1' }] });
   });
 

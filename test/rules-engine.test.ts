@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { parseExpr } from '../rules/engine/expr.js';
 import { ruleJsonSchema, SCHEMA_FILE } from '../rules/engine/json-schema.js';
-import { compileText, knowledgeOrThrow, loadLists, loadRules, readText, runRuleTest, testFileOf, type CompiledRule } from '../rules/index.js';
+import {
+  compileText,
+  knowledgeOrThrow,
+  loadLists,
+  loadRules,
+  readText,
+  runRuleTest,
+  testFileOf,
+  type CompiledRule,
+} from '../rules/index.js';
 import { openStore } from '../store/open.js';
 
 /**
@@ -19,7 +28,7 @@ const GOLDEN = path.join(PACKAGE_ROOT, 'rules', 'golden');
 
 describe('expressions', () => {
   it('parse with precedence: not > and > or, comparisons over arithmetic', () => {
-    const r = parseExpr("a or not b and c > 1 + 2 * d");
+    const r = parseExpr('a or not b and c > 1 + 2 * d');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.expr).toMatchObject({
@@ -38,12 +47,12 @@ describe('expressions', () => {
     expect(parseExpr("gend = '1").ok).toBe(false);
     const r = parseExpr('cnt > > 1');
     expect(r.ok ? -1 : r.error.at).toBe(6);
-    const s = parseExpr("x in list");
+    const s = parseExpr('x in list');
     expect(s.ok ? -1 : s.error.at).toBe(9);
   });
 
   it('read list.x as a column and (a, b) in list as a tuple lookup', () => {
-    const r = parseExpr('(a.item, b.item) in list mutually_exclusive and list.scope = \'day\'');
+    const r = parseExpr("(a.item, b.item) in list mutually_exclusive and list.scope = 'day'");
     expect(r.ok && r.expr.t === 'binary' && r.expr.left.t === 'inlist' && r.expr.left.arg.t === 'tuple').toBe(true);
   });
 });
@@ -54,24 +63,27 @@ describe('golden SQL of the shipped rules', () => {
     expect(library.rules.length).toBeGreaterThanOrEqual(9);
   });
 
-  it.each(library.rules.map((r) => [r.compiled.rule.id, r] as const))('%s: SQL equals rules/golden/<id>.sql, and the golden SQL passes the rule test', async (id, r) => {
-    const file = path.join(GOLDEN, `${id}.sql`);
-    const text = `-- ${id} v${r.compiled.rule.version}; params: ${JSON.stringify(r.compiled.params)}\n${r.compiled.sql}\n`;
-    if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(file, text);
-    }
-    const golden = readFileSync(file, 'utf8');
-    expect(text).toBe(golden);
-    // Text equality proves nothing about meaning: run the golden SQL itself on the rule's test data.
-    const sql = golden.split('\n').slice(1).join('\n');
-    const compiled: CompiledRule = { ...r.compiled, sql };
-    const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, knowledge);
-    expect(outcome.issues).toEqual([]);
-    expect(outcome.missing).toEqual([]);
-    expect(outcome.unexpected).toEqual([]);
-    expect(outcome.tp).toBeGreaterThan(0);
-  });
+  it.each(library.rules.map((r) => [r.compiled.rule.id, r] as const))(
+    '%s: SQL equals rules/golden/<id>.sql, and the golden SQL passes the rule test',
+    async (id, r) => {
+      const file = path.join(GOLDEN, `${id}.sql`);
+      const text = `-- ${id} v${r.compiled.rule.version}; params: ${JSON.stringify(r.compiled.params)}\n${r.compiled.sql}\n`;
+      if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) {
+        mkdirSync(GOLDEN, { recursive: true });
+        writeFileSync(file, text);
+      }
+      const golden = readFileSync(file, 'utf8');
+      expect(text).toBe(golden);
+      // Text equality proves nothing about meaning: run the golden SQL itself on the rule's test data.
+      const sql = golden.split('\n').slice(1).join('\n');
+      const compiled: CompiledRule = { ...r.compiled, sql };
+      const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, knowledge);
+      expect(outcome.issues).toEqual([]);
+      expect(outcome.missing).toEqual([]);
+      expect(outcome.unexpected).toEqual([]);
+      expect(outcome.tp).toBeGreaterThan(0);
+    },
+  );
 });
 
 const PAYLOAD = `x'); DROP TABLE hit; --`;
@@ -129,8 +141,15 @@ describe('SQL injection through rule text', () => {
       await loadLists(conn, knowledge);
       await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
                       VALUES (true, 'H1', 'V1', '1', 'P1', TIMESTAMP '2026-01-05 10:00:00', 'XG04CBF022A001010100649', 1, 1, 1)`);
-      await conn.run(`CREATE TEMP TABLE r AS ${evil.compiled.sql}`, { ...evil.compiled.params, rule_id: 'injection-probe', since: null, until: null });
-      const tables = await conn.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_name IN ('hit', 'hit_detail', 'fee_line_version')`);
+      await conn.run(`CREATE TEMP TABLE r AS ${evil.compiled.sql}`, {
+        ...evil.compiled.params,
+        rule_id: 'injection-probe',
+        since: null,
+        until: null,
+      });
+      const tables = await conn.runAndReadAll(
+        `SELECT count(*) FROM information_schema.tables WHERE table_name IN ('hit', 'hit_detail', 'fee_line_version')`,
+      );
       expect(Number(tables.getRows()[0]?.[0])).toBe(3);
     } finally {
       conn.closeSync();
@@ -147,13 +166,25 @@ describe('jr_id', () => {
     const conn = await store.connect();
     try {
       await loadLists(conn, knowledge);
-      for (const [sn, item, t] of [['2', '001201000030000', '09:00'], ['1', '001201000020000', '08:00']] as const)
-        await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
-                        VALUES (true, 'H1', 'V1', $sn, 'P1', CAST($t AS TIMESTAMP), $item, 1, 10, 10)`, { sn, item, t: `2026-01-05 ${t}:00` });
-      const rows = (await conn.runAndReadAll(r.compiled.sql, { ...r.compiled.params, rule_id: r.compiled.rule.id, since: null, until: null })).getRowObjectsJS();
+      for (const [sn, item, t] of [
+        ['2', '001201000030000', '09:00'],
+        ['1', '001201000020000', '08:00'],
+      ] as const)
+        await conn.run(
+          `INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
+                        VALUES (true, 'H1', 'V1', $sn, 'P1', CAST($t AS TIMESTAMP), $item, 1, 10, 10)`,
+          { sn, item, t: `2026-01-05 ${t}:00` },
+        );
+      const rows = (
+        await conn.runAndReadAll(r.compiled.sql, { ...r.compiled.params, rule_id: r.compiled.rule.id, since: null, until: null })
+      ).getRowObjectsJS();
       expect(rows).toHaveLength(1);
       const refs = ['fee:H1:V1:1', 'fee:H1:V1:2'];
-      expect(rows[0]?.['jr_id']).toBe(createHash('sha256').update(`duplicate-exclusive-pair\n${refs.join('\n')}`).digest('hex'));
+      expect(rows[0]?.['jr_id']).toBe(
+        createHash('sha256')
+          .update(`duplicate-exclusive-pair\n${refs.join('\n')}`)
+          .digest('hex'),
+      );
     } finally {
       conn.closeSync();
       await store.close();

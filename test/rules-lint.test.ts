@@ -65,7 +65,16 @@ describe('rules lint on deliberately broken rules', () => {
   it('--json gives the same issues as data', () => {
     const r = runCli(['rules', 'lint', '--json', DIR]);
     const issues = JSON.parse(r.stdout) as { code: string; severity: string }[];
-    expect(issues.filter((i) => i.severity === 'error').map((i) => i.code).sort()).toEqual(Object.values(EXPECTED).map((e) => e[0]).sort());
+    expect(
+      issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.code)
+        .sort(),
+    ).toEqual(
+      Object.values(EXPECTED)
+        .map((e) => e[0])
+        .sort(),
+    );
     expect(r.code).toBe(1);
   });
 });

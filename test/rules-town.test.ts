@@ -46,7 +46,15 @@ afterAll(async () => {
 describe('first rule set on a generated town (seed 13)', () => {
   it('covers the seven policy areas of the issue', () => {
     expect(PATTERNS).toEqual(
-      ['age-restricted', 'duplicate-charge', 'excess-quantity', 'gender-restricted', 'inventory-mismatch', 'over-price', 'split-admission'].sort(),
+      [
+        'age-restricted',
+        'duplicate-charge',
+        'excess-quantity',
+        'gender-restricted',
+        'inventory-mismatch',
+        'over-price',
+        'split-admission',
+      ].sort(),
     );
   });
 

@@ -15,8 +15,10 @@ export function registerHits(program: Command): void {
     .option('--limit <n>', '最多列出 n 条 (default: 文本 50, JSON 全部)', (v) => Number(v))
     .option('--json', '每行一个 JSON 对象 (合同 §6 字段与 details)')
     .action(async (opts: { pattern?: string; rule?: string; limit?: number; json?: boolean }, cmd: Command) => {
-      if (opts.pattern !== undefined && !isPattern(opts.pattern)) throw new FundwatchError('usage', `未知的模式 ${opts.pattern} (见合同 §6)`);
-      if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0)) throw new FundwatchError('usage', '--limit 需要正整数');
+      if (opts.pattern !== undefined && !isPattern(opts.pattern))
+        throw new FundwatchError('usage', `未知的模式 ${opts.pattern} (见合同 §6)`);
+      if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0))
+        throw new FundwatchError('usage', '--limit 需要正整数');
       const all = await withStore(contextOf(cmd).dbPath, async (store) => {
         const conn = await store.connect();
         try {
@@ -39,7 +41,15 @@ export function registerHits(program: Command): void {
       process.stdout.write(
         `${table(
           ['jr_id', '规则', '模式', '金额', '机构', '就诊', '违规内容'],
-          shown.map((h) => [h.jr_id.slice(0, 12), `${h.rule_id}@${h.rule_version}`, h.pattern, h.vola_amt.toFixed(2), h.fixmedins_code, h.mdtrt_id, h.vola_cont]),
+          shown.map((h) => [
+            h.jr_id.slice(0, 12),
+            `${h.rule_id}@${h.rule_version}`,
+            h.pattern,
+            h.vola_amt.toFixed(2),
+            h.fixmedins_code,
+            h.mdtrt_id,
+            h.vola_cont,
+          ]),
         )}\n共 ${n(picked.length)} 条${shown.length < picked.length ? `, 显示前 ${shown.length} 条` : ''}\n`,
       );
     });

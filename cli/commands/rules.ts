@@ -37,7 +37,8 @@ function ruleById(id: string, dir: string): LoadedRule {
   const r = rules.find((x) => x.compiled.rule.id === id);
   if (r) return r;
   const broken = issues.filter((i) => i.severity === 'error' && path.basename(i.file, '.yaml') === id);
-  if (broken.length) throw new FundwatchError('config', `规则 ${id} 有错误, 先运行 fundwatch rules lint:\n${broken.map(formatIssue).join('\n')}`);
+  if (broken.length)
+    throw new FundwatchError('config', `规则 ${id} 有错误, 先运行 fundwatch rules lint:\n${broken.map(formatIssue).join('\n')}`);
   throw new FundwatchError('usage', `规则库中没有 ${id}; 可用: ${rules.map((x) => x.compiled.rule.id).join(', ')}`);
 }
 
@@ -73,11 +74,14 @@ export function registerRules(program: Command): void {
     .action(async (ids: string[], opts: { dir: string; json?: boolean }) => {
       const { rules: loaded, issues } = loadRules([opts.dir]);
       const knowledge = knowledgeOrThrow();
-      const picked = ids.length ? ids.map((id) => ruleById(id, opts.dir)) : loaded.filter((r) => existsSync(testFileOf(r.file, r.compiled.rule.id)));
+      const picked = ids.length
+        ? ids.map((id) => ruleById(id, opts.dir))
+        : loaded.filter((r) => existsSync(testFileOf(r.file, r.compiled.rule.id)));
       const outcomes = [];
       for (const r of picked) {
         const tf = testFileOf(r.file, r.compiled.rule.id);
-        if (!existsSync(tf)) throw new FundwatchError('usage', `规则 ${r.compiled.rule.id} 没有测试文件 ${path.relative(process.cwd(), tf)}`);
+        if (!existsSync(tf))
+          throw new FundwatchError('usage', `规则 ${r.compiled.rule.id} 没有测试文件 ${path.relative(process.cwd(), tf)}`);
         outcomes.push(await runRuleTest(r.compiled, readText(tf), path.relative(process.cwd(), tf), knowledge));
       }
       const brokenRules = ids.length ? [] : issues.filter((i) => i.severity === 'error');
@@ -140,8 +144,18 @@ export function registerRules(program: Command): void {
         return;
       }
       process.stdout.write(`${r.compiled.rule.title} [${id}]: 命中 ${n(p.hits)} 条, 涉及金额 ${p.amount} 元 (未写入命中表)\n\n按月:\n`);
-      process.stdout.write(`${table(['月份', '命中', '金额'], p.byMonth.map((m) => [m.month, n(m.hits), m.amount]))}\n\n命中最多的机构:\n`);
-      process.stdout.write(`${table(['机构', '命中', '金额'], p.topSubjects.map((s) => [s.fixmedins_code, n(s.hits), s.amount]))}\n`);
+      process.stdout.write(
+        `${table(
+          ['月份', '命中', '金额'],
+          p.byMonth.map((m) => [m.month, n(m.hits), m.amount]),
+        )}\n\n命中最多的机构:\n`,
+      );
+      process.stdout.write(
+        `${table(
+          ['机构', '命中', '金额'],
+          p.topSubjects.map((s) => [s.fixmedins_code, n(s.hits), s.amount]),
+        )}\n`,
+      );
     });
 
   rules

@@ -65,7 +65,14 @@ export function scopeSql({ ctx, rule }: Parts, env: Env, source: SourceName): st
   const hasClass = SOURCES[source].has('med_type_class');
   if (s.settings) {
     if (!hasClass)
-      ctx.issue('scope-not-applicable', ['scope', 'settings'], undefined, `来源 ${source} 没有医疗类别, 应用场景不起作用`, '删除 scope.settings', 'warning');
+      ctx.issue(
+        'scope-not-applicable',
+        ['scope', 'settings'],
+        undefined,
+        `来源 ${source} 没有医疗类别, 应用场景不起作用`,
+        '删除 scope.settings',
+        'warning',
+      );
     else {
       const classes = s.settings.flatMap((x) => (x === 'remote' ? [] : SETTING_CLASSES[x]));
       const ors = classes.length ? [`${col(['med_type_class'])} IN (${list(classes)})`] : [];
@@ -75,7 +82,15 @@ export function scopeSql({ ctx, rule }: Parts, env: Env, source: SourceName): st
   }
   if (s.med_type_classes) {
     if (hasClass) out.push(`${col(['med_type_class'])} IN (${list(s.med_type_classes)})`);
-    else ctx.issue('scope-not-applicable', ['scope', 'med_type_classes'], undefined, `来源 ${source} 没有医疗类别`, '删除 scope.med_type_classes', 'warning');
+    else
+      ctx.issue(
+        'scope-not-applicable',
+        ['scope', 'med_type_classes'],
+        undefined,
+        `来源 ${source} 没有医疗类别`,
+        '删除 scope.med_type_classes',
+        'warning',
+      );
   }
   if (s.hosp_levels) {
     const lv = col(['inst', 'hosp_lv']);
@@ -98,7 +113,14 @@ export function conditionSql(p: Parts, env: Env): string {
   const sql = e ? p.ctx.bool(e, env, ['logic', 'condition']) : 'false';
   for (const name of Object.keys(logic.conditions))
     if (!p.ctx.usedConditions.has(name))
-      p.ctx.issue('unused-condition', ['logic', 'conditions', name], undefined, `命名条件 ${name} 没有被 condition 用到`, '在 condition 中引用它, 或删除', 'warning');
+      p.ctx.issue(
+        'unused-condition',
+        ['logic', 'conditions', name],
+        undefined,
+        `命名条件 ${name} 没有被 condition 用到`,
+        '在 condition 中引用它, 或删除',
+        'warning',
+      );
   return sql;
 }
 
@@ -122,7 +144,8 @@ export function evidenceSql(p: Parts, env: Env, place: (t: Typed) => string): st
   return args.length ? `json_object(${args.join(', ')})` : 'CAST(NULL AS JSON)';
 }
 
-export const template = (p: Parts, env: Env, place: (t: Typed) => string) => compileTemplate(p.ctx, p.rule.vola_cont, ['vola_cont'], env, place);
+export const template = (p: Parts, env: Env, place: (t: Typed) => string) =>
+  compileTemplate(p.ctx, p.rule.vola_cont, ['vola_cont'], env, place);
 
 export const FEE_AMOUNT = (a: string) => `coalesce(${a}."inscp_amt", ${a}."det_item_fee_sumamt")`;
 export const feeRefs = (a: string): RefKeys => ({
@@ -131,5 +154,5 @@ export const feeRefs = (a: string): RefKeys => ({
   catalog: `${a}."med_list_codg"`,
   visit: [`${a}."fixmedins_code"`, `${a}."mdtrt_id"`],
 });
-export const detail = (type: 1 | 2, ref: string, amount: string) => `{'vola_item_type': ${type}, 'ref': ${ref}, 'amount': CAST(${amount} AS DECIMAL(16,2))}`;
-
+export const detail = (type: 1 | 2, ref: string, amount: string) =>
+  `{'vola_item_type': ${type}, 'ref': ${ref}, 'amount': CAST(${amount} AS DECIMAL(16,2))}`;

@@ -33,7 +33,9 @@ const HIDDEN = /^(batch_id|key_hash|is_current|extra|.*_hash|.*_mask)$/;
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 function plain(specs: readonly ColumnSpec[]): Column[] {
-  return specs.filter((c) => !HIDDEN.test(c.name)).map((c) => ({ name: c.name, type: typeOf(c.sql), sql: (a: string) => `${a}.${q(c.name)}` }));
+  return specs
+    .filter((c) => !HIDDEN.test(c.name))
+    .map((c) => ({ name: c.name, type: typeOf(c.sql), sql: (a: string) => `${a}.${q(c.name)}` }));
 }
 
 const byName = (cols: readonly Column[]): ReadonlyMap<string, Column> => new Map(cols.map((c) => [c.name, c]));
@@ -61,7 +63,12 @@ export const SOURCES = {
     // Main diagnosis: the discharge's (2402) when there is one, else the admission's (2401).
     derived('main_dx', 'text', (a) => `coalesce(${a}."dscg_maindiag_code", ${a}."dise_codg")`, '主诊断 (出院优先, 否则入院)'),
     derived('main_dx_cat', 'text', (a) => `left(coalesce(${a}."dscg_maindiag_code", ${a}."dise_codg"), 3)`, '主诊断 ICD-10 类目 (前三位)'),
-    derived('main_dx_sub', 'text', (a) => `left(coalesce(${a}."dscg_maindiag_code", ${a}."dise_codg"), 5)`, '主诊断亚目 (前五位, 如 Z51.1)'),
+    derived(
+      'main_dx_sub',
+      'text',
+      (a) => `left(coalesce(${a}."dscg_maindiag_code", ${a}."dise_codg"), 5)`,
+      '主诊断亚目 (前五位, 如 Z51.1)',
+    ),
     derived('begin_day', 'date', (a) => `CAST(${a}."begntime" AS DATE)`, '就诊/入院日期'),
     derived(
       'fee_amt',

@@ -28,7 +28,8 @@ export interface CompiledRule {
   readonly warnings: readonly CompileIssue[];
 }
 
-export type CompileResult = { readonly ok: true; readonly compiled: CompiledRule } | { readonly ok: false; readonly issues: readonly CompileIssue[] };
+export type CompileResult =
+  { readonly ok: true; readonly compiled: CompiledRule } | { readonly ok: false; readonly issues: readonly CompileIssue[] };
 
 /** Compiles a validated rule. */
 export function compileRule(rule: Rule): CompileResult {
@@ -56,7 +57,10 @@ SELECT * FROM (
   WHERE len(h_details) > 0
 )
 QUALIFY row_number() OVER (PARTITION BY jr_id ORDER BY vola_amt DESC, vola_cont) = 1`;
-  return { ok: true, compiled: { rule, sql, params: ctx.params.values, knowledge: ctx.listTables() as KnowledgeName[], warnings: ctx.issues } };
+  return {
+    ok: true,
+    compiled: { rule, sql, params: ctx.params.values, knowledge: ctx.listTables() as KnowledgeName[], warnings: ctx.issues },
+  };
 }
 
 export type TextResult =

@@ -16,7 +16,12 @@ export interface RefKeys {
   readonly visit?: readonly [string, string];
 }
 
-const ALIAS: Readonly<Record<ReferenceName | 'visit', string>> = { person: 'r_person', inst: 'r_inst', catalog: 'r_catalog', visit: 'r_visit' };
+const ALIAS: Readonly<Record<ReferenceName | 'visit', string>> = {
+  person: 'r_person',
+  inst: 'r_inst',
+  catalog: 'r_catalog',
+  visit: 'r_visit',
+};
 
 export const columnsOf = (source: SourceName, alias: string): Map<string, Typed> =>
   new Map([...SOURCES[source].values()].map((c: Column) => [c.name, { sql: c.sql(alias), type: c.type }]));

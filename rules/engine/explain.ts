@@ -107,11 +107,16 @@ export function explainRule(c: CompiledRule, knowledgeVersions: Readonly<Record<
   out.push('', `逻辑 (${l.kind}): ${KIND[l.kind]}`);
   if (l.kind === 'pair') out.push(`  范围: 同一次就诊${l.within === 'day' ? '的同一日' : ''}`);
   if (l.kind === 'quantity') out.push(`  期间: ${l.per === 'day' ? '同一次就诊的同一日' : '同一次就诊'}; quantity 为冲销后的净数量`);
-  if (l.kind === 'interval') out.push(`  按 ${l.partition_by.join(', ')} 分组, 按 ${l.order_by} 排序; prev 为上一条, gap_days/gap_hours 为距上一条结束的天数/小时数`);
+  if (l.kind === 'interval')
+    out.push(
+      `  按 ${l.partition_by.join(', ')} 分组, 按 ${l.order_by} 排序; prev 为上一条, gap_days/gap_hours 为距上一条结束的天数/小时数`,
+    );
   if (l.kind === 'aggregate') {
     out.push(`  数据: ${l.source}; 按 ${l.group_by.join(', ')} 分组; 时间窗: ${l.window}`);
     for (const [name, m] of Object.entries(l.measures))
-      out.push(`  度量 ${name} = ${m.agg}(${m.of ? read(m.of) : '*'})${m.by ? ` 按 ${m.by}` : ''}${m.where ? `, 仅当 ${read(m.where)}` : ''}`);
+      out.push(
+        `  度量 ${name} = ${m.agg}(${m.of ? read(m.of) : '*'})${m.by ? ` 按 ${m.by}` : ''}${m.where ? `, 仅当 ${read(m.where)}` : ''}`,
+      );
     if (l.items) out.push(`  违规项: ${read(l.items)} 的记录`);
   }
   for (const [name, text] of Object.entries(l.conditions)) out.push(`  条件 ${name}: ${read(text)}`);
@@ -124,7 +129,14 @@ export function explainRule(c: CompiledRule, knowledgeVersions: Readonly<Record<
     const spec = Object.values(LISTS).find((x) => x.table === k);
     out.push(`  ${k}.yaml 版本 ${knowledgeVersions[k] ?? '?'}: ${spec?.gloss ?? ''}`);
   }
-  out.push('', '审核提示:', ...r.triage.trimEnd().split('\n').map((x) => `  ${x}`));
+  out.push(
+    '',
+    '审核提示:',
+    ...r.triage
+      .trimEnd()
+      .split('\n')
+      .map((x) => `  ${x}`),
+  );
   out.push('', 'SQL (参数: $rule_id, $since, $until 与规则中的常量 $p1…):', c.sql);
   out.push('', `常量参数: ${JSON.stringify(c.params)}`);
   return `${out.join('\n')}\n`;

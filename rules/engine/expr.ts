@@ -29,7 +29,14 @@ export type Expr =
   | { readonly t: 'unary'; readonly op: 'not' | '-'; readonly arg: Expr; readonly at: number }
   | { readonly t: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly at: number }
   | { readonly t: 'in'; readonly negated: boolean; readonly arg: Expr; readonly values: readonly Expr[]; readonly at: number }
-  | { readonly t: 'inlist'; readonly negated: boolean; readonly arg: Expr; readonly list: string; readonly listAt: number; readonly at: number }
+  | {
+      readonly t: 'inlist';
+      readonly negated: boolean;
+      readonly arg: Expr;
+      readonly list: string;
+      readonly listAt: number;
+      readonly at: number;
+    }
   | { readonly t: 'isnull'; readonly negated: boolean; readonly arg: Expr; readonly at: number }
   | { readonly t: 'like'; readonly negated: boolean; readonly arg: Expr; readonly pattern: string; readonly at: number };
 

@@ -71,7 +71,9 @@ const feeScope = (scope: string) => (scope === 'true' ? scope : `(f."cnt" < 0 OR
  */
 function feeLines(p: Parts): { cte: string; from: string } {
   const where = listedWhere(p, 'fl0');
-  return where ? { cte: `fl AS MATERIALIZED (\n  SELECT * FROM fee_line AS fl0 WHERE ${where}\n),\n`, from: 'fl' } : { cte: '', from: 'fee_line' };
+  return where
+    ? { cte: `fl AS MATERIALIZED (\n  SELECT * FROM fee_line AS fl0 WHERE ${where}\n),\n`, from: 'fl' }
+    : { cte: '', from: 'fee_line' };
 }
 
 /** `a.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the item ('' when none). */
@@ -160,7 +162,11 @@ export function pair(p: Parts & { logic: Kind<'pair'> }): string {
     ['psn_no', { sql: 'a.d_psn', type: 'text' }],
     ['med_type_class', { sql: 'a.d_class', type: 'text' }],
   ]);
-  const env = new NameEnv(top, { person: 'a.d_psn', inst: 'a.d_inst', visit: ['a.d_inst', 'a.d_mdtrt'] }, { a: itemSpace('a'), b: itemSpace('b') });
+  const env = new NameEnv(
+    top,
+    { person: 'a.d_psn', inst: 'a.d_inst', visit: ['a.d_inst', 'a.d_mdtrt'] },
+    { a: itemSpace('a'), b: itemSpace('b') },
+  );
   const cond = conditionSql(p, env);
   const amount = exprOr(p, p.rule.amount, ['amount'], env, 'least(a.d_amt, b.d_amt)');
   const proj = new Projector();
@@ -214,4 +220,3 @@ h AS (
   WHERE ${cond}
 )`;
 }
-

@@ -1,7 +1,18 @@
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF } from './columns.js';
 import { columnsOf, NameEnv, type RefKeys } from './env.js';
 import type { Typed, YamlPath } from './sql.js';
-import { conditionSql, detail, evidenceSql, exprOr, Projector, scopeSql, template, windowSql, type Kind, type Parts } from './archetype-parts.js';
+import {
+  conditionSql,
+  detail,
+  evidenceSql,
+  exprOr,
+  Projector,
+  scopeSql,
+  template,
+  windowSql,
+  type Kind,
+  type Parts,
+} from './archetype-parts.js';
 
 /** The archetypes over visits and groups: `interval` (since the previous row) and `aggregate` (group, window, threshold). */
 
@@ -74,7 +85,13 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   logic.group_by.forEach((name, i) => {
     const c = cols.get(name);
     if (!c) {
-      ctx.issue('unknown-column', ['logic', 'group_by', i], 0, `未知的列 ${name}`, `${source} 的列: ${[...cols.keys()].slice(0, 16).join(', ')} …`);
+      ctx.issue(
+        'unknown-column',
+        ['logic', 'group_by', i],
+        0,
+        `未知的列 ${name}`,
+        `${source} 的列: ${[...cols.keys()].slice(0, 16).join(', ')} …`,
+      );
       return;
     }
     groupSel.push(`${c.sql} AS g_${i}`);
@@ -92,7 +109,8 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
     const filter = where ? ` FILTER (WHERE ${ctx.bool(where, row, [...path, 'where'])})` : '';
     const ofE = m.of ? ctx.parse(m.of, [...path, 'of']) : undefined;
     const of = ofE ? ctx.expr(ofE, row, [...path, 'of']).sql : undefined;
-    if (m.agg !== 'count' && of === undefined) ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 of`, '写明被汇总的列, 如 of: sel_retn_cnt');
+    if (m.agg !== 'count' && of === undefined)
+      ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 of`, '写明被汇总的列, 如 of: sel_retn_cnt');
     const by = m.by ? cols.get(m.by)?.sql : undefined;
     if ((m.agg === 'earliest' || m.agg === 'latest') && by === undefined)
       ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 by: 排序的列`, '如 by: invdate');

@@ -74,7 +74,16 @@ function offsetIn(node: Node | undefined, at: number | undefined, text: string):
 export function locate(doc: Document, lines: LineCounter, file: string, i: CompileIssue): LocatedIssue {
   const node = nodeAt(doc.contents, i.path, false);
   const pos = lines.linePos(offsetIn(node, i.at, sourceOf(doc)));
-  return { code: i.code, severity: i.severity, file, line: pos.line, col: pos.col, message: i.message, hint: i.hint, path: pathText(i.path) };
+  return {
+    code: i.code,
+    severity: i.severity,
+    file,
+    line: pos.line,
+    col: pos.col,
+    message: i.message,
+    hint: i.hint,
+    path: pathText(i.path),
+  };
 }
 
 const ZOD_CODES: Record<string, string> = {

@@ -53,15 +53,16 @@ interface ListJoin {
   readonly keys: readonly string[];
 }
 
-const FUNCTIONS: Readonly<Record<string, { min: number; max: number; type: (args: Typed[]) => ValueType; sql: (a: string[]) => string }>> = {
-  coalesce: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `coalesce(${a.join(', ')})` },
-  abs: { min: 1, max: 1, type: () => 'number', sql: (a) => `abs(${a[0]})` },
-  least: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `least(${a.join(', ')})` },
-  greatest: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `greatest(${a.join(', ')})` },
-  left: { min: 2, max: 2, type: () => 'text', sql: (a) => `left(${a[0]}, CAST(${a[1]} AS INTEGER))` },
-  date: { min: 1, max: 1, type: () => 'date', sql: (a) => `CAST(${a[0]} AS DATE)` },
-  round: { min: 1, max: 2, type: () => 'number', sql: (a) => `round(${a[0]}, CAST(${a[1] ?? '0'} AS INTEGER))` },
-};
+const FUNCTIONS: Readonly<Record<string, { min: number; max: number; type: (args: Typed[]) => ValueType; sql: (a: string[]) => string }>> =
+  {
+    coalesce: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `coalesce(${a.join(', ')})` },
+    abs: { min: 1, max: 1, type: () => 'number', sql: (a) => `abs(${a[0]})` },
+    least: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `least(${a.join(', ')})` },
+    greatest: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `greatest(${a.join(', ')})` },
+    left: { min: 2, max: 2, type: () => 'text', sql: (a) => `left(${a[0]}, CAST(${a[1]} AS INTEGER))` },
+    date: { min: 1, max: 1, type: () => 'date', sql: (a) => `CAST(${a[0]} AS DATE)` },
+    round: { min: 1, max: 2, type: () => 'number', sql: (a) => `round(${a[0]}, CAST(${a[1] ?? '0'} AS INTEGER))` },
+  };
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
 
@@ -88,7 +89,14 @@ export class Ctx {
     private readonly conditionsPath: YamlPath,
   ) {}
 
-  issue(code: string, path: YamlPath, at: number | undefined, message: string, hint: string, severity: 'error' | 'warning' = 'error'): void {
+  issue(
+    code: string,
+    path: YamlPath,
+    at: number | undefined,
+    message: string,
+    hint: string,
+    severity: 'error' | 'warning' = 'error',
+  ): void {
     this.issues.push({ code, path, ...(at === undefined ? {} : { at }), message, hint, severity });
   }
 
@@ -141,7 +149,10 @@ export class Ctx {
   /** `LEFT JOIN k_x AS k_x ON …` for each list looked up. */
   listJoins(): string {
     return [...this.lists.values()]
-      .map((l) => `LEFT JOIN ${l.spec.sqlName} AS ${l.spec.sqlName} ON ${l.spec.key.map((k, i) => `${l.spec.sqlName}."${k}" = ${l.keys[i]}`).join(' AND ')}`)
+      .map(
+        (l) =>
+          `LEFT JOIN ${l.spec.sqlName} AS ${l.spec.sqlName} ON ${l.spec.key.map((k, i) => `${l.spec.sqlName}."${k}" = ${l.keys[i]}`).join(' AND ')}`,
+      )
       .join('\n  ');
   }
 
@@ -239,7 +250,13 @@ export class Ctx {
           return { sql, type: 'number' };
         }
         if (!comparable(l.type, r.type))
-          this.issue('type-mismatch', path, e.at, `不能比较${TYPE_ZH[l.type]}与${TYPE_ZH[r.type]}`, '代码类字段是文本, 请给常量加引号, 如 gend = \'2\'');
+          this.issue(
+            'type-mismatch',
+            path,
+            e.at,
+            `不能比较${TYPE_ZH[l.type]}与${TYPE_ZH[r.type]}`,
+            "代码类字段是文本, 请给常量加引号, 如 gend = '2'",
+          );
         // `<>` is null-safe: a missing value differs from any given one.
         const op = e.op === '<>' ? 'IS DISTINCT FROM' : e.op;
         return { sql: `(${l.sql} ${op} ${r.sql})`, type: 'bool' };
@@ -249,7 +266,13 @@ export class Ctx {
         const vals = e.values.map((v) => this.expr(v, env, path));
         for (const [i, v] of vals.entries())
           if (!comparable(a.type, v.type))
-            this.issue('type-mismatch', path, (e.values[i] as Expr).at, `不能比较${TYPE_ZH[a.type]}与${TYPE_ZH[v.type]}`, '代码类字段是文本, 常量要加引号');
+            this.issue(
+              'type-mismatch',
+              path,
+              (e.values[i] as Expr).at,
+              `不能比较${TYPE_ZH[a.type]}与${TYPE_ZH[v.type]}`,
+              '代码类字段是文本, 常量要加引号',
+            );
         const list = vals.map((v) => v.sql).join(', ');
         return { sql: e.negated ? `(${a.sql} IS NULL OR ${a.sql} NOT IN (${list}))` : `(${a.sql} IN (${list}))`, type: 'bool' };
       }
@@ -289,7 +312,13 @@ export class Ctx {
     const col = this.listColumn(e.path);
     if (col === 'no-lookup') {
       if (this.unknownList) return { sql: 'NULL', type: 'any' };
-      this.issue('list-without-lookup', path, e.at, `引用了 ${e.path.join('.')}, 但规则没有用 in list 查这个表`, '先写一个条件 item in list <表名>');
+      this.issue(
+        'list-without-lookup',
+        path,
+        e.at,
+        `引用了 ${e.path.join('.')}, 但规则没有用 in list 查这个表`,
+        '先写一个条件 item in list <表名>',
+      );
       return { sql: 'NULL', type: 'any' };
     }
     if (col) return env.lift ? env.lift(col) : col;

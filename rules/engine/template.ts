@@ -44,13 +44,7 @@ export function splitTemplate(text: string): { pieces: string[]; holes: Placehol
  * Compiles a template; each placeholder goes through `place`, which returns the SQL of its value at
  * the level where the hit is assembled (for instance `any_value(...)` of a projected row column).
  */
-export function compileTemplate(
-  ctx: Ctx,
-  text: string,
-  path: YamlPath,
-  env: Env,
-  place: (value: Typed) => string,
-): string {
+export function compileTemplate(ctx: Ctx, text: string, path: YamlPath, env: Env, place: (value: Typed) => string): string {
   const { pieces, holes, error } = splitTemplate(text);
   if (error) {
     ctx.issue('bad-placeholder', path, error.at, `违规内容模板: ${error.message}`, '占位符写成 {列名}; 字面的大括号写成 {{ 或 }}');
@@ -73,7 +67,12 @@ export function compileTemplate(
     const v = ctx.expr(e, env, path);
     for (let k = n; k < ctx.issues.length; k++) {
       const is = ctx.issues[k];
-      if (is) ctx.issues[k] = { ...is, code: is.code === 'unknown-column' || is.code === 'unknown-name' ? 'bad-placeholder' : is.code, at: hole.at + (is.at ?? 0) };
+      if (is)
+        ctx.issues[k] = {
+          ...is,
+          code: is.code === 'unknown-column' || is.code === 'unknown-name' ? 'bad-placeholder' : is.code,
+          at: hole.at + (is.at ?? 0),
+        };
     }
     parts.push(place({ sql: displayText(v), type: 'text' }));
   });

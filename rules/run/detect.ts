@@ -45,7 +45,13 @@ export async function evaluate(conn: DuckDBConnection, c: CompiledRule, window: 
 export const ruleKnowledgeVersion = (c: CompiledRule, k: Knowledge): string | null =>
   c.knowledge.length ? knowledgeVersion(k, c.knowledge) : null;
 
-async function merge(conn: DuckDBConnection, c: CompiledRule, kv: string | null, window: Window, now: string): Promise<{ added: number; withdrawn: number }> {
+async function merge(
+  conn: DuckDBConnection,
+  c: CompiledRule,
+  kv: string | null,
+  window: Window,
+  now: string,
+): Promise<{ added: number; withdrawn: number }> {
   const r = c.rule;
   const before = await conn.runAndReadAll(`SELECT count(*) FROM rule_result WHERE jr_id NOT IN (SELECT jr_id FROM hit)`);
   const added = Number(before.getRows()[0]?.[0] ?? 0);
@@ -120,9 +126,14 @@ export async function detect(
 }
 
 /** Which rules a detect run takes: test and stable ones, experimental ones when asked, never deprecated. */
-export function runnable(rules: readonly CompiledRule[], opts: { ids?: readonly string[]; includeExperimental?: boolean } = {}): CompiledRule[] {
+export function runnable(
+  rules: readonly CompiledRule[],
+  opts: { ids?: readonly string[]; includeExperimental?: boolean } = {},
+): CompiledRule[] {
   return rules.filter((c) => {
     if (opts.ids?.length) return opts.ids.includes(c.rule.id) && c.rule.status !== 'deprecated';
-    return c.rule.status === 'test' || c.rule.status === 'stable' || (opts.includeExperimental === true && c.rule.status === 'experimental');
+    return (
+      c.rule.status === 'test' || c.rule.status === 'stable' || (opts.includeExperimental === true && c.rule.status === 'experimental')
+    );
   });
 }

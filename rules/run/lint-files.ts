@@ -30,7 +30,10 @@ function readLock(file: string): Lock | undefined {
   }
 }
 
-function gather(paths: readonly string[], knowledgeDir: string): { rules: TextFile[]; tests: Map<string, TextFile>; knowledge: TextFile[] } {
+function gather(
+  paths: readonly string[],
+  knowledgeDir: string,
+): { rules: TextFile[]; tests: Map<string, TextFile>; knowledge: TextFile[] } {
   const rules = ruleFiles(paths).map((f) => ({ file: rel(f), text: readText(f) }));
   const tests = new Map<string, TextFile>();
   for (const dir of new Set(ruleFiles(paths).map((f) => path.dirname(f))))

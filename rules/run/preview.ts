@@ -12,7 +12,13 @@ export interface Preview {
   readonly topSubjects: readonly { fixmedins_code: string; hits: number; amount: string }[];
 }
 
-export async function preview(conn: DuckDBConnection, c: CompiledRule, knowledge: Knowledge, window: Window = {}, top = 10): Promise<Preview> {
+export async function preview(
+  conn: DuckDBConnection,
+  c: CompiledRule,
+  knowledge: Knowledge,
+  window: Window = {},
+  top = 10,
+): Promise<Preview> {
   await loadLists(conn, knowledge);
   const hits = await evaluate(conn, c, window, 'rule_preview');
   const total = await conn.runAndReadAll(`SELECT CAST(coalesce(sum(vola_amt), 0) AS VARCHAR) FROM rule_preview`);

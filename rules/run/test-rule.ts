@@ -77,7 +77,10 @@ export async function loadTestRows(conn: DuckDBConnection, given: RuleTest['give
         continue;
       }
       const values = Object.fromEntries(names.map((n, k) => [`v${k}`, row[n] ?? null]));
-      await conn.run(`INSERT INTO ${physical} (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map((_, k) => `$v${k}`).join(', ')})`, values);
+      await conn.run(
+        `INSERT INTO ${physical} (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map((_, k) => `$v${k}`).join(', ')})`,
+        values,
+      );
     }
   }
   return issues;
@@ -86,7 +89,17 @@ export async function loadTestRows(conn: DuckDBConnection, given: RuleTest['give
 /** Runs one rule's test file. */
 export async function runRuleTest(compiled: CompiledRule, testText: string, testFile: string, knowledge: Knowledge): Promise<TestOutcome> {
   const id = compiled.rule.id;
-  const fail = (issues: LocatedIssue[]): TestOutcome => ({ rule_id: id, file: testFile, tp: 0, fp: 0, fn: 0, missing: [], unexpected: [], issues, passed: false });
+  const fail = (issues: LocatedIssue[]): TestOutcome => ({
+    rule_id: id,
+    file: testFile,
+    tp: 0,
+    fp: 0,
+    fn: 0,
+    missing: [],
+    unexpected: [],
+    issues,
+    passed: false,
+  });
   const parsed = parseYaml(testText, testFile, RuleTest);
   if (!parsed.ok) return fail(parsed.issues);
   const t = parsed.value;
@@ -97,7 +110,9 @@ export async function runRuleTest(compiled: CompiledRule, testText: string, test
     if (issues.length) return fail(issues);
     await loadLists(conn, knowledge);
     await evaluate(conn, compiled);
-    const r = await conn.runAndReadAll(`SELECT jr_id, d.ref FROM (SELECT jr_id, unnest(details) AS d FROM rule_result) WHERE d.vola_item_type = 1`);
+    const r = await conn.runAndReadAll(
+      `SELECT jr_id, d.ref FROM (SELECT jr_id, unnest(details) AS d FROM rule_result) WHERE d.vola_item_type = 1`,
+    );
     const refsByHit = new Map<string, Set<string>>();
     for (const [jr, ref] of r.getRows()) {
       const s = refsByHit.get(String(jr)) ?? new Set<string>();
