@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
-import { lintPaths } from '../rules/index.js';
+import { buildLock, lintPaths, lintTexts } from '../rules/index.js';
 import { runCli } from './support/cli.js';
 
 /**
@@ -76,5 +77,34 @@ describe('rules lint on deliberately broken rules', () => {
         .sort(),
     );
     expect(r.code).toBe(1);
+  });
+});
+
+describe('the lock file', () => {
+  const rule = {
+    file: 'r/a.yaml',
+    text: readFileSync(path.join(PACKAGE_ROOT, DIR, 'broken-bad-enum.yaml'), 'utf8').replace('certain', 'definite'),
+  };
+  const table = { file: 'k/gender-restricted.yaml', text: 'version: 3\ndescription: 测试\nentries: []\n' };
+  const lockOf = (r: string, k: string) =>
+    buildLock([{ id: 'broken-bad-enum', version: 1, text: r }], [{ name: 'gender-restricted', version: 3, text: k }]);
+
+  it('is quiet when nothing changed', () => {
+    expect(lintTexts({ rules: [rule], tests: new Map(), knowledge: [table], lock: lockOf(rule.text, table.text) })).toEqual([]);
+  });
+
+  it('fails a knowledge table or a rule changed without a version bump, and asks for a lock after a bump', () => {
+    const lock = lockOf(rule.text, table.text);
+    const changedTable = { ...table, text: `${table.text}# 新增一条\n` };
+    const changedRule = { ...rule, text: rule.text.replace('测试依据', '新的依据') };
+    const issues = lintTexts({ rules: [changedRule], tests: new Map(), knowledge: [changedTable], lock });
+    expect(issues.map((i) => [i.file, i.code, i.line, i.col])).toEqual([
+      ['k/gender-restricted.yaml', 'version-not-bumped', 1, 10],
+      ['r/a.yaml', 'version-not-bumped', 2, 10],
+    ]);
+    const bumped = { ...changedRule, text: changedRule.text.replace('version: 1', 'version: 2') };
+    expect(lintTexts({ rules: [bumped], tests: new Map(), knowledge: [table], lock }).map((i) => [i.code, i.severity])).toEqual([
+      ['lock-outdated', 'warning'],
+    ]);
   });
 });

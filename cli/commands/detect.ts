@@ -14,7 +14,7 @@ export function registerDetect(program: Command): void {
     )
     .option('--since <date>', '起始日期 yyyy-MM-dd (含)', parseDate)
     .option('--until <date>', '截止日期 yyyy-MM-dd (含)', parseDate)
-    .option('--rules <ids>', '只运行这些规则 (逗号分隔的 id)', (v) =>
+    .option('--rules <ids>', '只运行这些规则 (逗号分隔的 id; 点名的 experimental 规则也会运行, deprecated 的不会)', (v) =>
       v
         .split(',')
         .map((x) => x.trim())
