@@ -119,26 +119,54 @@ h AS (
 
 /**
  * Net quantities per visit, item (and day): the shared first step of `pair` and `quantity`. Only
- * items still charged after reversals count.
+ * items still charged after reversals count. Details (the refs of the lines) are not collected
+ * here but only for the hits, by `withDetails`: building a list for each of millions of groups
+ * was most of a rule's time on the city.
  */
 function itemTotals(p: Parts, byDay: boolean): string {
-  const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
-  const scope = scopeSql(p, env, 'fee_line');
+  const { env, where } = feeWhere(p);
+  const day = byDay ? `, CAST(f."fee_ocur_time" AS DATE)` : '';
   // Totalling reads few columns: an inline semi-join is cheaper here than materialising whole lines.
   const listed = listedWhere(p, 'f');
-  const day = byDay ? `, CAST(f."fee_ocur_time" AS DATE)` : '';
   return `d AS (
   SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, ${byDay ? 'CAST(f."fee_ocur_time" AS DATE)' : 'CAST(NULL AS DATE)'} AS d_day,
     any_value(f."psn_no") AS d_psn, any_value(f."med_type_class") AS d_class, any_value(d_cat."name") AS d_name,
     sum(f."cnt") AS d_cnt, sum(${FEE_AMOUNT('f')}) AS d_amt, count(*) FILTER (WHERE f."cnt" > 0) AS d_lines,
-    min(f."fee_ocur_time") AS d_t, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr,
-    list(${detail(1, REF_OF.fee_line('f'), FEE_AMOUNT('f'))}) FILTER (WHERE f."cnt" > 0) AS d_details
+    min(f."fee_ocur_time") AS d_t, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   ${env.joins()}
-  WHERE ${windowSql('f."fee_ocur_time"')} AND ${feeScope(scope)}${listed ? ` AND ${listed}` : ''}
+  WHERE ${where}${listed ? ` AND ${listed}` : ''}
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg"${day}
   HAVING sum(f."cnt") > 0
+)`;
+}
+
+/** The window and scope of the fee lines a totalling rule reads (compiled afresh for each use). */
+function feeWhere(p: Parts): { env: NameEnv; where: string } {
+  const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
+  return { env, where: `${windowSql('f."fee_ocur_time"')} AND ${feeScope(scopeSql(p, env, 'fee_line'))}` };
+}
+
+/**
+ * From `h0` (hits without details: a key hk, h_items, h_day or NULL, and the subject) to `h`: the
+ * charged lines of each hit's items (in its day, or its visit), through the net-positive groups of
+ * `d`, as 违规项.
+ */
+function withDetails(p: Parts): string {
+  const { env, where } = feeWhere(p);
+  return `hd AS (
+  SELECT h0.hk, list(${detail(1, REF_OF.fee_line('f'), FEE_AMOUNT('f'))}) AS h_details
+  FROM h0
+  JOIN d ON d.d_inst = h0.h_inst AND d.d_mdtrt = h0.h_mdtrt AND list_contains(h0.h_items, d.d_item) AND (h0.h_day IS NULL OR d.d_day = h0.h_day)
+  JOIN fee_line AS f ON f."fixmedins_code" = d.d_inst AND f."mdtrt_id" = d.d_mdtrt AND f."med_list_codg" = d.d_item
+    AND (d.d_day IS NULL OR CAST(f."fee_ocur_time" AS DATE) = d.d_day)
+  ${env.joins()}
+  WHERE f."cnt" > 0 AND ${where}
+  GROUP BY h0.hk
+),
+h AS (
+  SELECT h0.* EXCLUDE (hk, h_items, h_day), hd.h_details FROM h0 JOIN hd USING (hk)
 )`;
 }
 
@@ -176,20 +204,21 @@ export function pair(p: Parts & { logic: Kind<'pair'> }): string {
   return `${totals},
 m AS (
   SELECT a.d_inst AS k_inst, a.d_mdtrt AS k_mdtrt, a.d_psn AS k_psn, a.d_item AS k_a, b.d_item AS k_b, a.d_day AS k_day,
-    least(a.d_t, b.d_t) AS k_t, coalesce(a.d_dr, b.d_dr) AS k_dr, ${amount} AS k_amt,
-    list_concat(a.d_details, b.d_details) AS k_details${proj.select()}
+    least(a.d_t, b.d_t) AS k_t, coalesce(a.d_dr, b.d_dr) AS k_dr, ${amount} AS k_amt${proj.select()}
   FROM d AS a
   JOIN d AS b ON b.d_inst = a.d_inst AND b.d_mdtrt = a.d_mdtrt AND a.d_item < b.d_item${byDay ? ' AND b.d_day = a.d_day' : ''}
   ${env.joins()}
   ${p.ctx.listJoins()}
   WHERE ${cond}
 ),
-h AS (
-  SELECT m.k_inst AS h_inst, any_value(m.k_psn) AS h_psn, m.k_mdtrt AS h_mdtrt, min(m.k_dr) AS h_dr, sum(m.k_amt) AS h_amt,
-    ${cont} AS h_cont, CAST(min(m.k_t) AS DATE) AS h_on, ${evidence} AS h_evidence, list_distinct(flatten(list(m.k_details))) AS h_details
+h0 AS (
+  SELECT row_number() OVER () AS hk, [m.k_a, m.k_b] AS h_items, ${byDay ? 'm.k_day' : 'CAST(NULL AS DATE)'} AS h_day,
+    m.k_inst AS h_inst, any_value(m.k_psn) AS h_psn, m.k_mdtrt AS h_mdtrt, min(m.k_dr) AS h_dr, sum(m.k_amt) AS h_amt,
+    ${cont} AS h_cont, CAST(min(m.k_t) AS DATE) AS h_on, ${evidence} AS h_evidence
   FROM m
   GROUP BY m.k_inst, m.k_mdtrt, m.k_a, m.k_b${byDay ? ', m.k_day' : ''}
-)`;
+),
+${withDetails(p)}`;
 }
 
 /** Quantity per period: the net quantity of an item in a visit (or one day of it) against a limit. */
@@ -211,12 +240,14 @@ export function quantity(p: Parts & { logic: Kind<'quantity'> }): string {
   const cont = template(p, env, (t) => t.sql);
   const evidence = evidenceSql(p, env, (t) => t.sql);
   return `${totals},
-h AS (
-  SELECT d.d_inst AS h_inst, d.d_psn AS h_psn, d.d_mdtrt AS h_mdtrt, d.d_dr AS h_dr, ${amount} AS h_amt, ${cont} AS h_cont,
-    CAST(d.d_t AS DATE) AS h_on, ${evidence} AS h_evidence, d.d_details AS h_details
+h0 AS (
+  SELECT row_number() OVER () AS hk, [d.d_item] AS h_items, d.d_day AS h_day,
+    d.d_inst AS h_inst, d.d_psn AS h_psn, d.d_mdtrt AS h_mdtrt, d.d_dr AS h_dr, ${amount} AS h_amt, ${cont} AS h_cont,
+    CAST(d.d_t AS DATE) AS h_on, ${evidence} AS h_evidence
   FROM d
   ${env.joins()}
   ${p.ctx.listJoins()}
   WHERE ${cond}
-)`;
+),
+${withDetails(p)}`;
 }
