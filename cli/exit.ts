@@ -4,3 +4,11 @@
  * for failed, 2 usage error, 3 error (I/O, database, invariant).
  */
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2, error: 3 } as const;
+
+/** Thrown by a command whose check failed (lint errors, failing rule tests): exit 1, output already printed. */
+export class CheckFailed extends Error {
+  constructor() {
+    super('check failed');
+    this.name = 'CheckFailed';
+  }
+}

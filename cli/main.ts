@@ -4,14 +4,17 @@ import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDetect } from './commands/detect.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerHits } from './commands/hits.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerProduce } from './commands/produce.js';
 import { registerReference } from './commands/reference.js';
 import { registerRejected } from './commands/rejected.js';
+import { registerRules } from './commands/rules.js';
 import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
-import { EXIT } from './exit.js';
+import { CheckFailed, EXIT } from './exit.js';
 
 /**
  * `fundwatch`: the entry point only wires (style item 9): parse arguments, call a stage, print,
@@ -45,6 +48,9 @@ export function buildProgram(): Command {
   registerRejected(program);
   registerScore(program);
   registerStatus(program);
+  registerRules(program);
+  registerDetect(program);
+  registerHits(program);
   return program;
 }
 
@@ -54,6 +60,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
     return EXIT.ok;
   } catch (err) {
+    if (err instanceof CheckFailed) return EXIT.checkFailed;
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;

@@ -238,6 +238,9 @@ describe('hits in the store (migration 0002, real DuckDB)', () => {
         'score',
         'detected_at',
         'withdrawn',
+        // Migration 0003 (rule engine): the day of the earliest fact, and the reviewer's evidence.
+        'occurred_on',
+        'evidence',
       ]);
       expect(cols.find((c) => c[0] === 'vola_amt')?.[1]).toBe('DECIMAL(16,2)');
       const back = await readHits(conn);

@@ -57,6 +57,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 1, name: 'init' },
         { version: 2, name: 'hits' },
         { version: 3, name: 'kafka' },
+        { version: 4, name: 'hit_facts' },
       ]);
     } finally {
       await db.close();
@@ -119,7 +120,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '3' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '4' });
     } finally {
       await db.close();
     }
@@ -132,11 +133,12 @@ describe('migrate on a bare database', () => {
       [1, 'init'],
       [2, 'hits'],
       [3, 'kafka'],
+      [4, 'hit_facts'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

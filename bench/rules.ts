@@ -1,0 +1,116 @@
+/**
+ * bench/rules: the shipped rule set over a generated city (≥ 10 million fee lines), set-based in
+ * DuckDB: seconds per rule and in total, peak RSS. In the same run, the baseline: the row-level
+ * rules (限性别, 限年龄, 超标准收费) evaluated record by record in plain JS functions over a sample of
+ * fee lines already in memory, and the speed ratio in fee lines per second.
+ *
+ *   npm run bench:rules [-- --sample 1000000] [-- --seed 1]
+ *
+ * The city is generated, reference-loaded and ingested once into bench/out/ (git-ignored) and reused
+ * (generating takes minutes); the bench clears the hit tables of that database before it runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PACKAGE_ROOT } from '../core/config.js';
+import { detect, knowledgeOrThrow, loadRules, runnable } from '../rules/index.js';
+import { openStore } from '../store/index.js';
+
+const { values } = parseArgs({ options: { sample: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' } } });
+const SAMPLE = Number(values.sample);
+const out = path.join(PACKAGE_ROOT, 'bench', 'out');
+const data = path.join(out, 'city-data');
+const db = path.join(out, 'city.duckdb');
+mkdirSync(out, { recursive: true });
+
+const cli = (args: string[]) =>
+  execFileSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'fundwatch.js'), ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, FUNDWATCH_PII_KEY: 'bench-key' },
+  });
+
+if (!existsSync(db)) {
+  process.stderr.write(`preparing the city once (generate, reference load, ingest) → ${db}\n`);
+  if (!existsSync(path.join(data, 'labels.json'))) cli(['generate', '--seed', values.seed, '--scale', 'city', '--out', data, '--force']);
+  cli(['--db', db, 'reference', 'load', path.join(data, 'reference')]);
+  cli(['--db', db, 'ingest', '--from', path.join(data, 'messages'), '-q']);
+}
+
+const nf = (n: number) => Math.round(n).toLocaleString('en-US');
+const store = await openStore(db);
+const conn = await store.connect();
+const count = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
+const feeLines = await count('SELECT count(*) FROM fee_line');
+await conn.run('DELETE FROM hit_detail');
+await conn.run('DELETE FROM hit');
+
+const knowledge = knowledgeOrThrow();
+const rules = runnable(loadRules().rules.map((r) => r.compiled));
+const t0 = performance.now();
+const runs = await detect(conn, rules, knowledge);
+const total = (performance.now() - t0) / 1000;
+const rss = process.resourceUsage().maxRSS / 1024;
+
+console.log(
+  `bench/rules  city: ${nf(feeLines)} fee lines, ${os.platform()} ${os.arch()}, ${os.cpus().length} cores (shared: figures are noisy)`,
+);
+console.log('  rule                          hits      seconds');
+for (const r of runs) console.log(`  ${r.rule_id.padEnd(28)}  ${nf(r.hits).padStart(8)}  ${r.seconds.toFixed(2).padStart(7)}`);
+console.log(`  total (detect: evaluate + merge into hit/hit_detail, one transaction): ${total.toFixed(1)} s; target ≤ 30 s`);
+console.log(`  peak RSS of this process: ${nf(rss)} MB`);
+
+// ---- Baseline: the three row-level rules record by record in plain JS, over a sample in memory ----
+const ROW_RULES = ['gender-restricted-item', 'age-restricted-item', 'over-price'];
+const sqlSeconds = runs.filter((r) => ROW_RULES.includes(r.rule_id)).reduce((s, r) => s + r.seconds, 0);
+const tRead = performance.now();
+const sample = (
+  await conn.runAndReadAll(
+    `SELECT f.med_list_codg, CAST(f.cnt AS DOUBLE), CAST(f.pric AS DOUBLE), f.med_type_class, i.gend, CAST(i.brdy AS VARCHAR),
+            CAST(f.fee_ocur_time AS VARCHAR), CAST(c.pric_uplmt_amt AS DOUBLE)
+     FROM (SELECT * FROM fee_line LIMIT $n) f LEFT JOIN insured i USING (psn_no) LEFT JOIN catalog c USING (med_list_codg)`,
+    { n: SAMPLE },
+  )
+).getRows() as [string, number, number, string | null, string | null, string | null, string, number | null][];
+const readSeconds = (performance.now() - tRead) / 1000;
+
+const gender = new Map(knowledge['gender-restricted'].entries.map((e) => [e.med_list_codg, e.gend]));
+const ages = new Map(knowledge['age-restricted'].entries.map((e) => [e.med_list_codg, e]));
+const settings = new Set(['21', '22', '24', '25', '28', '52', '11', '12', '13', '14', '51', '41']);
+function ageOn(brdy: string, day: string, unit: 'year' | 'day'): number {
+  const b = new Date(`${brdy}T00:00:00Z`);
+  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  if (unit === 'day') return Math.round((d.getTime() - b.getTime()) / 86_400_000);
+  let y = d.getUTCFullYear() - b.getUTCFullYear();
+  if (d.getUTCMonth() < b.getUTCMonth() || (d.getUTCMonth() === b.getUTCMonth() && d.getUTCDate() < b.getUTCDate())) y--;
+  return y;
+}
+const tJs = performance.now();
+let found = 0;
+for (const [item, , pric, cls, gend, brdy, time, ceiling] of sample) {
+  const g = gender.get(item);
+  if (g !== undefined && cls !== null && settings.has(cls) && (gend === '1' || gend === '2') && gend !== g) found++;
+  const a = ages.get(item);
+  if (a && brdy) {
+    const age = ageOn(brdy, time, a.unit);
+    if ((a.min_age !== undefined && age < a.min_age) || (a.max_age !== undefined && age >= a.max_age)) found++;
+  }
+  if (ceiling !== null && pric > ceiling) found++;
+}
+const jsSeconds = (performance.now() - tJs) / 1000;
+const sqlRate = (feeLines * ROW_RULES.length) / sqlSeconds;
+const jsRate = (sample.length * ROW_RULES.length) / jsSeconds;
+console.log(`\n  baseline: ${ROW_RULES.join(', ')} as plain JS functions, record by record`);
+console.log(
+  `    JS   : ${nf(sample.length)} sampled lines in memory (reading them took ${readSeconds.toFixed(1)} s, not counted), ${jsSeconds.toFixed(2)} s → ${nf(jsRate)} line-rule checks/s (${nf(found)} violating lines)`,
+);
+console.log(
+  `    SQL  : ${nf(feeLines)} lines, the same 3 rules in ${sqlSeconds.toFixed(2)} s, hits written → ${nf(sqlRate)} line-rule checks/s`,
+);
+console.log(
+  `    ratio SQL / JS: ${(sqlRate / jsRate).toFixed(2)}× (JS gets its rows for free here; with reading them it would be ${nf((sample.length * ROW_RULES.length) / (jsSeconds + readSeconds))}/s)`,
+);
+
+conn.closeSync();
+await store.close();

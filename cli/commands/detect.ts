@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { FundwatchError } from '../../core/errors.js';
+import { detect, formatIssue, knowledgeOrThrow, LIBRARY_DIR, loadRules, runnable } from '../../rules/index.js';
+import { contextOf, withStore } from '../context.js';
+import { n, table } from '../format.js';
+import { parseDate } from './rules.js';
+
+/** `fundwatch detect`: runs the rule library over the store and writes hits (contract §6). */
+export function registerDetect(program: Command): void {
+  program
+    .command('detect')
+    .description(
+      '运行规则库 (状态 test 与 stable 的规则), 把命中写入命中表: 同样的事实得到同样的 jr_id, 重复运行不新增; 事实消失的命中标记为撤回',
+    )
+    .option('--since <date>', '起始日期 yyyy-MM-dd (含)', parseDate)
+    .option('--until <date>', '截止日期 yyyy-MM-dd (含)', parseDate)
+    .option('--rules <ids>', '只运行这些规则 (逗号分隔的 id; 点名的 experimental 规则也会运行, deprecated 的不会)', (v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .option('--include-experimental', '同时运行状态为 experimental 的规则')
+    .option('--dir <dir>', '规则目录', LIBRARY_DIR)
+    .option('--json', '以 JSON 输出每条规则的运行结果')
+    .addHelpText(
+      'after',
+      '\n退出码: 0 完成 (无论是否有命中), 2 用法错误, 3 错误 (规则有错误时不运行)\n示例: fundwatch detect --since 2026-01-01 --until 2026-01-31',
+    )
+    .action(
+      async (
+        opts: { since?: string; until?: string; rules?: string[]; includeExperimental?: boolean; dir: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const { rules, issues } = loadRules([opts.dir]);
+        const errors = issues.filter((i) => i.severity === 'error');
+        if (errors.length)
+          throw new FundwatchError('config', `规则有错误, 未运行 (先运行 fundwatch rules lint):\n${errors.map(formatIssue).join('\n')}`);
+        const known = new Set(rules.map((r) => r.compiled.rule.id));
+        const unknown = (opts.rules ?? []).filter((id) => !known.has(id));
+        if (unknown.length) throw new FundwatchError('usage', `没有这些规则: ${unknown.join(', ')}`);
+        const picked = runnable(
+          rules.map((r) => r.compiled),
+          { ...(opts.rules ? { ids: opts.rules } : {}), includeExperimental: opts.includeExperimental === true },
+        );
+        const knowledge = knowledgeOrThrow();
+        const t0 = performance.now();
+        const runs = await withStore(contextOf(cmd).dbPath, async (store) => {
+          const conn = await store.connect();
+          try {
+            return await detect(conn, picked, knowledge, { since: opts.since, until: opts.until });
+          } finally {
+            conn.closeSync();
+          }
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(runs)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${table(
+            ['规则', '版本', '命中', '新增', '撤回', '秒'],
+            runs.map((r) => [r.rule_id, String(r.version), n(r.hits), n(r.added), n(r.withdrawn), r.seconds.toFixed(2)]),
+          )}\n`,
+        );
+        const sum = (f: (r: (typeof runs)[number]) => number) => n(runs.reduce((s, r) => s + f(r), 0));
+        process.stdout.write(
+          `\n${runs.length} 条规则: 命中 ${sum((r) => r.hits)} 条, 新增 ${sum((r) => r.added)}, 撤回 ${sum((r) => r.withdrawn)}; 用时 ${seconds.toFixed(1)} 秒\n`,
+        );
+      },
+    );
+}

@@ -1,0 +1,162 @@
+import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF } from './columns.js';
+import { columnsOf, NameEnv, type RefKeys } from './env.js';
+import type { Typed, YamlPath } from './sql.js';
+import {
+  conditionSql,
+  detail,
+  evidenceSql,
+  exprOr,
+  Projector,
+  scopeSql,
+  template,
+  windowSql,
+  type Kind,
+  type Parts,
+} from './archetype-parts.js';
+
+/** The archetypes over visits and groups: `interval` (since the previous row) and `aggregate` (group, window, threshold). */
+
+/** Interval since the previous row of the same partition (rolling, over all history; hits only in the window). */
+export function interval(p: Parts & { logic: Kind<'interval'> }): string {
+  const { ctx, logic } = p;
+  const base = new NameEnv(columnsOf('visit', 'v'), { person: 'v."psn_no"', inst: 'v."fixmedins_code"' }, {}, 'v."begntime"');
+  const scope = scopeSql(p, base, 'visit');
+  const plainCol = (name: string, path: YamlPath): string => {
+    const c = SOURCES.visit.get(name);
+    if (!c) {
+      ctx.issue('unknown-column', path, 0, `未知的列 ${name}`, `就诊 (visit) 的列: ${[...SOURCES.visit.keys()].slice(0, 16).join(', ')} …`);
+      return 'NULL';
+    }
+    return c.sql('v');
+  };
+  const part = logic.partition_by.map((c, i) => plainCol(c, ['logic', 'partition_by', i])).join(', ');
+  const order = plainCol(logic.order_by, ['logic', 'order_by']);
+  const lag = new Projector();
+  // `prev.<column>` is resolved lazily: only the previous columns a rule names are computed (lag).
+  const prevSpace: ReadonlyMap<string, Typed> = {
+    get: (name: string) => {
+      const c = SOURCES.visit.get(name);
+      return c && { sql: `s.${lag.add(`lag(${c.sql('v')}) OVER w`)}`, type: c.type };
+    },
+    has: (name: string) => SOURCES.visit.has(name),
+  } as unknown as ReadonlyMap<string, Typed>;
+  const own = columnsOf('visit', 's');
+  own.set('gap_hours', { sql: `(epoch(s."begntime") - epoch(s._prev_end)) / 3600.0`, type: 'number' });
+  own.set('gap_days', { sql: `(epoch(s."begntime") - epoch(s._prev_end)) / 86400.0`, type: 'number' });
+  const env = new NameEnv(own, { person: 's."psn_no"', inst: 's."fixmedins_code"' }, { prev: prevSpace }, 's."begntime"');
+  const cond = conditionSql(p, env);
+  const amount = exprOr(p, p.rule.amount, ['amount'], env, SOURCES.visit.get('fee_amt')?.sql('s') as string);
+  const cont = template(p, env, (t) => t.sql);
+  const evidence = evidenceSql(p, env, (t) => t.sql);
+  return `s AS (
+  SELECT v.*, lag(v."endtime") OVER w AS _prev_end, lag(v."fixmedins_code") OVER w AS _prev_inst, lag(v."mdtrt_id") OVER w AS _prev_mdtrt${lag.select()}
+  FROM visit AS v
+  ${base.joins()}
+  WHERE ${scope}
+  WINDOW w AS (PARTITION BY ${part} ORDER BY ${order}, v."fixmedins_code", v."mdtrt_id")
+),
+h AS (
+  SELECT s."fixmedins_code" AS h_inst, s."psn_no" AS h_psn, s."mdtrt_id" AS h_mdtrt, s."atddr_no" AS h_dr, ${amount} AS h_amt,
+    ${cont} AS h_cont, CAST(s."begntime" AS DATE) AS h_on, ${evidence} AS h_evidence,
+    list_concat([${detail(1, REF_OF.visit('s'), amount)}],
+      CASE WHEN s._prev_inst IS NULL THEN [] ELSE [${detail(2, `'visit:' || s._prev_inst || ':' || s._prev_mdtrt`, 'NULL')}] END) AS h_details
+  FROM s
+  ${env.joins()}
+  ${ctx.listJoins()}
+  WHERE ${windowSql('s."begntime"')} AND ${cond}
+)`;
+}
+
+/** Aggregates over groups of source rows (per calendar window), against a threshold. */
+export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
+  const { ctx, logic } = p;
+  const source = logic.source;
+  const cols = columnsOf(source, 'src');
+  const refs: RefKeys = {
+    ...(cols.has('psn_no') ? { person: 'src."psn_no"' } : {}),
+    inst: 'src."fixmedins_code"',
+    ...(cols.has('med_list_codg') ? { catalog: 'src."med_list_codg"' } : {}),
+  };
+  const time = cols.get(TIME_OF[source])?.sql as string;
+  const row = new NameEnv(cols, refs, {}, time);
+  const scope = scopeSql(p, row, source);
+  const groupOut = new Map<string, Typed>();
+  const groupSel: string[] = [];
+  logic.group_by.forEach((name, i) => {
+    const c = cols.get(name);
+    if (!c) {
+      ctx.issue(
+        'unknown-column',
+        ['logic', 'group_by', i],
+        0,
+        `未知的列 ${name}`,
+        `${source} 的列: ${[...cols.keys()].slice(0, 16).join(', ')} …`,
+      );
+      return;
+    }
+    groupSel.push(`${c.sql} AS g_${i}`);
+    groupOut.set(name, { sql: `g.g_${i}`, type: c.type });
+  });
+  if (logic.window !== 'all') {
+    groupSel.push(`date_trunc('${logic.window === 'day' ? 'day' : 'month'}', ${time}) AS g_period`);
+    groupOut.set('period', { sql: 'g.g_period', type: 'time' });
+  }
+  const measures: string[] = [];
+  for (const [name, m] of Object.entries(logic.measures)) {
+    const path = ['logic', 'measures', name];
+    if (groupOut.has(name)) ctx.issue('duplicate-name', path, undefined, `度量 ${name} 与分组列同名`, '给度量换个名字');
+    const where = m.where ? ctx.parse(m.where, [...path, 'where']) : undefined;
+    const filter = where ? ` FILTER (WHERE ${ctx.bool(where, row, [...path, 'where'])})` : '';
+    const ofE = m.of ? ctx.parse(m.of, [...path, 'of']) : undefined;
+    const of = ofE ? ctx.expr(ofE, row, [...path, 'of']).sql : undefined;
+    if (m.agg !== 'count' && of === undefined)
+      ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 of`, '写明被汇总的列, 如 of: sel_retn_cnt');
+    const by = m.by ? cols.get(m.by)?.sql : undefined;
+    if ((m.agg === 'earliest' || m.agg === 'latest') && by === undefined)
+      ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 by: 排序的列`, '如 by: invdate');
+    const sql =
+      m.agg === 'sum'
+        ? `coalesce(sum(${of})${filter}, 0)`
+        : m.agg === 'count'
+          ? `count(*)${filter}`
+          : m.agg === 'count_distinct'
+            ? `count(DISTINCT ${of})${filter}`
+            : m.agg === 'earliest'
+              ? `arg_min(${of}, ${by})${filter}`
+              : m.agg === 'latest'
+                ? `arg_max(${of}, ${by})${filter}`
+                : `${m.agg}(${of})${filter}`;
+    measures.push(`${sql} AS "m_${name}"`);
+    groupOut.set(name, { sql: `g."m_${name}"`, type: 'number' });
+  }
+  const itemsE = logic.items ? ctx.parse(logic.items, ['logic', 'items']) : undefined;
+  const items = itemsE ? ` FILTER (WHERE ${ctx.bool(itemsE, row, ['logic', 'items'])})` : '';
+  const gRefs: RefKeys = {
+    ...(groupOut.has('psn_no') ? { person: (groupOut.get('psn_no') as Typed).sql } : {}),
+    ...(groupOut.has('fixmedins_code') ? { inst: (groupOut.get('fixmedins_code') as Typed).sql } : {}),
+    ...(groupOut.has('med_list_codg') ? { catalog: (groupOut.get('med_list_codg') as Typed).sql } : {}),
+  };
+  const env = new NameEnv(groupOut, gRefs);
+  const cond = conditionSql(p, env);
+  const amount = exprOr(p, p.rule.amount, ['amount'], env, '0');
+  const cont = template(p, env, (t) => t.sql);
+  const evidence = evidenceSql(p, env, (t) => t.sql);
+  const subject = (name: string) => groupOut.get(name)?.sql ?? `''`;
+  const live = LIVE_ROWS[source];
+  return `g AS (
+  SELECT ${[...groupSel, ...measures].join(', ')}, min(${time}) AS g_t,
+    list(${detail(1, REF_OF[source]('src'), 'NULL')})${items} AS g_details
+  FROM ${source} AS src
+  ${row.joins()}
+  WHERE ${live ? `${live('src')} AND ` : ''}${windowSql(time)} AND ${scope}
+  GROUP BY ALL
+),
+h AS (
+  SELECT ${subject('fixmedins_code')} AS h_inst, ${subject('psn_no')} AS h_psn, ${subject('mdtrt_id')} AS h_mdtrt, '' AS h_dr, ${amount} AS h_amt,
+    ${cont} AS h_cont, CAST(g.g_t AS DATE) AS h_on, ${evidence} AS h_evidence, g.g_details AS h_details
+  FROM g
+  ${env.joins()}
+  ${ctx.listJoins()}
+  WHERE ${cond}
+)`;
+}

@@ -1,0 +1,72 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../../core/config.js';
+import { FundwatchError } from '../../core/errors.js';
+import { compileText, type CompiledRule } from '../engine/compile.js';
+import type { LocatedIssue } from '../engine/locate.js';
+import { formatKnowledgeIssue, loadKnowledge, type Knowledge } from '../knowledge.js';
+
+/** The shipped rule library, knowledge tables and lock file. */
+export const LIBRARY_DIR = path.join(PACKAGE_ROOT, 'rules', 'library');
+export const KNOWLEDGE_DIR = path.join(PACKAGE_ROOT, 'rules', 'knowledge');
+
+export interface RuleFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface LoadedRule {
+  readonly file: string;
+  readonly compiled: CompiledRule;
+}
+
+const isRuleFile = (f: string) => (f.endsWith('.yaml') || f.endsWith('.yml')) && !/\.test\.ya?ml$/.test(f);
+
+/** Rule files under `paths` (directories: their `*.yaml` but `*.test.yaml`, in name order). */
+export function ruleFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new FundwatchError('usage', `找不到 ${p}`);
+    if (statSync(p).isDirectory())
+      out.push(
+        ...readdirSync(p)
+          .filter(isRuleFile)
+          .sort()
+          .map((f) => path.join(p, f)),
+      );
+    else out.push(p);
+  }
+  return out;
+}
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new FundwatchError('io', `无法读取 ${file}`, { cause: err });
+  }
+}
+
+/** The test file beside a rule file: `<dir>/<id>.test.yaml`. */
+export const testFileOf = (ruleFile: string, id: string) => path.join(path.dirname(ruleFile), `${id}.test.yaml`);
+
+/** Compiles every rule file; returns the compiled rules and every issue (errors and warnings). */
+export function loadRules(paths: readonly string[] = [LIBRARY_DIR]): { rules: LoadedRule[]; issues: LocatedIssue[] } {
+  const rules: LoadedRule[] = [];
+  const issues: LocatedIssue[] = [];
+  for (const file of ruleFiles(paths)) {
+    const r = compileText(readText(file), path.relative(process.cwd(), file) || file);
+    if (r.ok) {
+      rules.push({ file, compiled: r.compiled });
+      issues.push(...r.warnings);
+    } else issues.push(...r.issues);
+  }
+  return { rules, issues };
+}
+
+/** The knowledge tables, or a config error listing every problem. */
+export function knowledgeOrThrow(dir: string = KNOWLEDGE_DIR): Knowledge {
+  const r = loadKnowledge(dir);
+  if (!r.ok) throw new FundwatchError('config', `知识库有误:\n${r.issues.map(formatKnowledgeIssue).join('\n')}`);
+  return r.knowledge;
+}

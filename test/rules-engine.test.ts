@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../core/config.js';
+import { parseExpr } from '../rules/engine/expr.js';
+import { ruleJsonSchema, SCHEMA_FILE } from '../rules/engine/json-schema.js';
+import {
+  compileText,
+  knowledgeOrThrow,
+  loadLists,
+  loadRules,
+  readText,
+  runRuleTest,
+  testFileOf,
+  type CompiledRule,
+} from '../rules/index.js';
+import { openStore } from '../store/open.js';
+
+/**
+ * The compiler: expressions, golden SQL (reviewed as diffs, and each one executed), parameters
+ * only (SQL injection through any string field cannot change the SQL), the JSON Schema export.
+ */
+
+const knowledge = knowledgeOrThrow();
+const library = loadRules();
+const GOLDEN = path.join(PACKAGE_ROOT, 'rules', 'golden');
+
+describe('expressions', () => {
+  it('parse with precedence: not > and > or, comparisons over arithmetic', () => {
+    const r = parseExpr('a or not b and c > 1 + 2 * d');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.expr).toMatchObject({
+      t: 'binary',
+      op: 'or',
+      left: { t: 'ref', path: ['a'] },
+      right: {
+        op: 'and',
+        left: { t: 'unary', op: 'not' },
+        right: { op: '>', right: { op: '+', right: { op: '*' } } },
+      },
+    });
+  });
+
+  it('report the offset of a syntax error', () => {
+    expect(parseExpr("gend = '1").ok).toBe(false);
+    const r = parseExpr('cnt > > 1');
+    expect(r.ok ? -1 : r.error.at).toBe(6);
+    const s = parseExpr('x in list');
+    expect(s.ok ? -1 : s.error.at).toBe(9);
+  });
+
+  it('read list.x as a column and (a, b) in list as a tuple lookup', () => {
+    const r = parseExpr("(a.item, b.item) in list mutually_exclusive and list.scope = 'day'");
+    expect(r.ok && r.expr.t === 'binary' && r.expr.left.t === 'inlist' && r.expr.left.arg.t === 'tuple').toBe(true);
+  });
+});
+
+describe('golden SQL of the shipped rules', () => {
+  it('compiles the whole library without errors or warnings', () => {
+    expect(library.issues).toEqual([]);
+    expect(library.rules.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(library.rules.map((r) => [r.compiled.rule.id, r] as const))(
+    '%s: SQL equals rules/golden/<id>.sql, and the golden SQL passes the rule test',
+    async (id, r) => {
+      const file = path.join(GOLDEN, `${id}.sql`);
+      const text = `-- ${id} v${r.compiled.rule.version}; params: ${JSON.stringify(r.compiled.params)}\n${r.compiled.sql}\n`;
+      if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) {
+        mkdirSync(GOLDEN, { recursive: true });
+        writeFileSync(file, text);
+      }
+      const golden = readFileSync(file, 'utf8');
+      expect(text).toBe(golden);
+      // Text equality proves nothing about meaning: run the golden SQL itself on the rule's test data.
+      const sql = golden.split('\n').slice(1).join('\n');
+      const compiled: CompiledRule = { ...r.compiled, sql };
+      const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, knowledge);
+      expect(outcome.issues).toEqual([]);
+      expect(outcome.missing).toEqual([]);
+      expect(outcome.unexpected).toEqual([]);
+      expect(outcome.tp).toBeGreaterThan(0);
+    },
+  );
+});
+
+const PAYLOAD = `x'); DROP TABLE hit; --`;
+
+/** A rule with a given string in every free-text field and in every literal. */
+function ruleWith(s: string): string {
+  const y = JSON.stringify(s); // a YAML double-quoted scalar
+  return `id: injection-probe
+version: 1
+title: ${y}
+description: ${y}
+status: experimental
+owner: ${y}
+references: [${y}]
+pattern: gender-restricted
+severity: definite
+logic:
+  kind: line
+  conditions:
+    restricted: item in list gender_restricted
+    odd: person.gend = ${JSON.stringify(`'${s.replace(/'/g, '')}'`)} or item_name like ${JSON.stringify(`'%${s.replace(/'/g, '')}%'`)} or list.reason in [${JSON.stringify(`'${s.replace(/'/g, '')}'`)}]
+  condition: restricted and odd
+vola_cont: ${JSON.stringify(`${s}{item_name}${s}`)}
+evidence: [list.reason]
+triage: ${y}
+`;
+}
+
+describe('SQL injection through rule text', () => {
+  it('no string of the rule reaches the SQL text: the SQL is the same whatever the strings', () => {
+    const evil = compileText(ruleWith(PAYLOAD), 'evil.yaml');
+    const benign = compileText(ruleWith('benign text here abc'), 'benign.yaml');
+    expect(evil.ok && benign.ok).toBe(true);
+    if (!evil.ok || !benign.ok) return;
+    expect(evil.compiled.sql).toBe(benign.compiled.sql);
+    expect(evil.compiled.sql).not.toContain('DROP');
+    expect(Object.values(evil.compiled.params).some((v) => typeof v === 'string' && v.includes('DROP TABLE hit'))).toBe(true);
+  });
+
+  it('an identifier cannot smuggle SQL either: it is refused as an unknown column or a syntax error', () => {
+    const bad = ruleWith('benign').replace('person.gend =', 'person."gend"; DROP TABLE hit; --" =');
+    const r = compileText(bad, 'bad.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.code)).toContain('expression-syntax');
+    const col = compileText(ruleWith('benign').replace('person.gend =', 'person.gend_DROP_TABLE_hit ='), 'col.yaml');
+    expect(!col.ok && col.issues.map((i) => i.code)).toEqual(['unknown-column']);
+  });
+
+  it('executes with the payload as a plain value: the tables survive the run', async () => {
+    const evil = compileText(ruleWith(PAYLOAD), 'evil.yaml');
+    if (!evil.ok) throw new Error('did not compile');
+    const store = await openStore(':memory:');
+    const conn = await store.connect();
+    try {
+      await loadLists(conn, knowledge);
+      await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
+                      VALUES (true, 'H1', 'V1', '1', 'P1', TIMESTAMP '2026-01-05 10:00:00', 'XG04CBF022A001010100649', 1, 1, 1)`);
+      await conn.run(`CREATE TEMP TABLE r AS ${evil.compiled.sql}`, {
+        ...evil.compiled.params,
+        rule_id: 'injection-probe',
+        since: null,
+        until: null,
+      });
+      const tables = await conn.runAndReadAll(
+        `SELECT count(*) FROM information_schema.tables WHERE table_name IN ('hit', 'hit_detail', 'fee_line_version')`,
+      );
+      expect(Number(tables.getRows()[0]?.[0])).toBe(3);
+    } finally {
+      conn.closeSync();
+      await store.close();
+    }
+  });
+});
+
+describe('jr_id', () => {
+  it('is SHA-256 of rule_id, newline, and the sorted distinct 违规项 refs joined by newlines', async () => {
+    const r = library.rules.find((x) => x.compiled.rule.id === 'duplicate-exclusive-pair');
+    if (!r) throw new Error('rule missing');
+    const store = await openStore(':memory:');
+    const conn = await store.connect();
+    try {
+      await loadLists(conn, knowledge);
+      for (const [sn, item, t] of [
+        ['2', '001201000030000', '09:00'],
+        ['1', '001201000020000', '08:00'],
+      ] as const)
+        await conn.run(
+          `INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
+                        VALUES (true, 'H1', 'V1', $sn, 'P1', CAST($t AS TIMESTAMP), $item, 1, 10, 10)`,
+          { sn, item, t: `2026-01-05 ${t}:00` },
+        );
+      const rows = (
+        await conn.runAndReadAll(r.compiled.sql, { ...r.compiled.params, rule_id: r.compiled.rule.id, since: null, until: null })
+      ).getRowObjectsJS();
+      expect(rows).toHaveLength(1);
+      const refs = ['fee:H1:V1:1', 'fee:H1:V1:2'];
+      expect(rows[0]?.['jr_id']).toBe(
+        createHash('sha256')
+          .update(`duplicate-exclusive-pair\n${refs.join('\n')}`)
+          .digest('hex'),
+      );
+    } finally {
+      conn.closeSync();
+      await store.close();
+    }
+  });
+});
+
+describe('JSON Schema for editors', () => {
+  it('rules/rule.schema.json is the one generated from the zod schema (npm run rules:schema)', () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(ruleJsonSchema());
+  });
+});
