@@ -116,6 +116,8 @@ describe('fundwatch CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('fundwatch 演示');
     expect(r.stdout).toMatch(/fee_line\s+\d+/);
+    // The shipped rules run over the generated city and find some of its injected fraud.
+    expect(r.stdout).toMatch(/智能监控规则 \(rules\/library, \d+ 条\): 命中 [1-9]/);
     // A second run rebuilds it rather than piling up.
     const again = runCli(['demo'], { cwd });
     expect(again.code).toBe(0);

@@ -7,6 +7,7 @@ import { FundwatchError } from '../../core/errors.js';
 import { replay, replayFiles } from '../../ingest/index.js';
 import { dirWriter, generate } from '../../generator/index.js';
 import { loadReference } from '../../reference/index.js';
+import { detect, knowledgeOrThrow, LIBRARY_DIR, loadRules, runnable } from '../../rules/index.js';
 import { formatScorecard, readHits, scorecard } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
 import { warnDemoKey, withStore } from '../context.js';
@@ -85,7 +86,10 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
     try {
       const reference = await loadReference(conn, path.join(dir, 'reference'), { piiKey });
       const summary = await replay(store, replayFiles(path.join(dir, 'messages')), { piiKey });
-      return { reference, summary, counts: await tableCounts(conn), card: scorecard(await readHits(conn), labels, [10, 100]) };
+      // The shipped rule library, as `fundwatch detect` runs it (test and stable rules).
+      const { rules } = loadRules([LIBRARY_DIR]);
+      const runs = await detect(conn, runnable(rules.map((r) => r.compiled)), knowledgeOrThrow());
+      return { reference, summary, runs, counts: await tableCounts(conn), card: scorecard(await readHits(conn), labels, [10, 100]) };
     } finally {
       conn.closeSync();
     }
@@ -108,7 +112,13 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       [...new Set([...byPattern.keys(), ...lookalikes.keys()])].sort().map((p) => [p, n(byPattern.get(p) ?? 0), n(lookalikes.get(p) ?? 0)]),
     ),
     '',
-    '5) 检测评分 (规则与检测器尚未上线, 召回率应全部为 0):',
+    `5) 智能监控规则 (rules/library, ${out.runs.length} 条): 命中 ${n(out.runs.reduce((k, r) => k + r.hits, 0))} 条 (fundwatch detect; 查看: fundwatch --db ${dbPath} hits list)`,
+    table(
+      ['规则', '版本', '命中'],
+      out.runs.map((r) => [r.rule_id, String(r.version), n(r.hits)]),
+    ),
+    '',
+    '6) 检测评分 (对照 labels.json; 统计检测器尚未上线, 规则未覆盖的模式召回率为 0):',
     formatScorecard(out.card),
     '',
   ].join('\n');
