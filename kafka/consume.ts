@@ -85,7 +85,8 @@ export interface ConsumeSummary extends Readonly<IngestTotals> {
 }
 
 interface Member {
-  readonly consumer: Consumer;
+  /** Replaced when kafkajs gives a consumer up (see restartMember). */
+  consumer: Consumer;
   assigned: Set<string>;
   running: boolean;
 }
@@ -139,6 +140,7 @@ export class KafkaIngest {
   private lastStagedAt = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private landing: Promise<void> | undefined;
+  /** Intervals and restart timeouts, all cleared on shutdown. */
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<ConsumeSummary> | undefined;
   private failure: unknown;
@@ -212,38 +214,73 @@ export class KafkaIngest {
     this.low = new Map([...(await watermarks(this.admin, this.topics))].map(([k, w]) => [k, w.low]));
     log.info({ stored: Object.fromEntries(this.landed), group: this.settings.groupId }, 'resuming from offsets stored in DuckDB');
 
-    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     for (let i = 0; i < (this.options.members ?? 1); i++) {
-      const consumer = this.kafka.consumer({
-        groupId: this.settings.groupId,
-        sessionTimeout,
-        rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
-        heartbeatInterval: Math.max(Math.floor(sessionTimeout / 10), 100),
-        // Large fetches: the per-fetch cost is what limits throughput, and memory is bounded by the lander anyway.
-        maxBytesPerPartition: 16 * 1024 * 1024,
-        maxBytes: 64 * 1024 * 1024,
-        maxWaitTimeInMs: 200,
-        allowAutoTopicCreation: false,
-        retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 50, restartOnFailure: async () => this.failure === undefined },
-      });
-      const member: Member = { consumer, assigned: new Set(), running: true };
+      const member: Member = { consumer: this.newConsumer(), assigned: new Set(), running: true };
       this.members.push(member);
-      consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(member, e.payload.memberAssignment));
-      consumer.on(consumer.events.CRASH, (e) => {
-        log.warn({ err: e.payload.error.message, restart: e.payload.restart }, 'consumer crashed');
-        if (!e.payload.restart && member.running) this.fail(e.payload.error);
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: true,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: (payload) => this.eachBatch(payload),
-      });
+      await this.runMember(member);
     }
     this.timers.push(setInterval(() => this.tick(), 100));
     this.timers.push(setInterval(() => void this.monitor(), 500));
+  }
+
+  private newConsumer(): Consumer {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    return this.kafka.consumer({
+      groupId: this.settings.groupId,
+      sessionTimeout,
+      rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
+      heartbeatInterval: Math.max(Math.floor(sessionTimeout / 10), 100),
+      // Large fetches: the per-fetch cost is what limits throughput, and memory is bounded by the lander anyway.
+      maxBytesPerPartition: 16 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+      maxWaitTimeInMs: 200,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 50, restartOnFailure: async () => this.failure === undefined },
+    });
+  }
+
+  private async runMember(member: Member): Promise<void> {
+    const consumer = member.consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(member, e.payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, (e) => {
+      log.warn({ err: e.payload.error.message, restart: e.payload.restart }, 'consumer crashed');
+      if (!e.payload.restart) this.restartMember(member);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /**
+   * kafkajs gives a consumer up on an error it deems final (say, no group coordinator while a broker
+   * restarts). A Kafka outage is not final for fundwatch: start a fresh consumer for the member,
+   * with backoff, until it runs again or the ingest stops. Nothing is lost meanwhile: the new
+   * consumer seeks to what DuckDB and the stage hold.
+   */
+  private restartMember(member: Member, attempt = 1): void {
+    if (!member.running || this.stopping || this.failure !== undefined) return;
+    const timer = setTimeout(
+      async () => {
+        if (!member.running || this.stopping || this.failure !== undefined) return;
+        await member.consumer.disconnect().catch(() => undefined);
+        member.assigned = new Set();
+        member.consumer = this.newConsumer();
+        try {
+          await this.runMember(member);
+          log.warn({ attempt }, 'consumer restarted');
+        } catch (err) {
+          log.warn({ err: (err as Error).message, attempt }, 'consumer restart failed, retrying');
+          this.restartMember(member, attempt + 1);
+        }
+      },
+      Math.min(1000 * attempt, 10_000),
+    );
+    this.timers.push(timer);
   }
 
   /** After every join: seek each assigned partition to where DuckDB (or the staged batch) ends. */

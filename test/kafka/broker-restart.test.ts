@@ -43,7 +43,13 @@ describe.skipIf(!bootstrap)('Kafka ingest across a broker restart (real broker)'
         onBatch: (_r, batches) => {
           if (batches === 2) {
             batchesAtRestart = batches;
-            restarted = broker.restart();
+            // Down for a few seconds, long enough for kafkajs to give its consumer up on the group
+            // coordinator; the ingest must start a new one by itself.
+            restarted = (async () => {
+              await broker.stop();
+              await new Promise((r) => setTimeout(r, 4000));
+              await broker.restart();
+            })();
           }
         },
       });
