@@ -27,7 +27,11 @@ const ingest = await KafkaIngest.start(store, settings, {
   },
 });
 const s = await ingest.done;
+const stoppedAt = performance.now();
 await store.close();
+process.stderr.write(
+  `  (kafka: last batch landed ${((landedAt - t0) / 1000).toFixed(2)} s, consumer stopped ${((stoppedAt - t0) / 1000).toFixed(2)} s, store closed ${((performance.now() - t0) / 1000).toFixed(2)} s)\n`,
+);
 const seconds = (performance.now() - t0) / 1000;
 process.stdout.write(
   JSON.stringify({

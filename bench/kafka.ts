@@ -5,7 +5,7 @@
  * Baseline, measured in the same run on the same bytes: replay ingest of the same NDJSON file. Each
  * side runs in its own process so that each peak RSS is its own.
  *
- *   npm run bench:kafka [-- --fee-lines 1000000] [-- --brokers host:port]
+ *   npm run bench:kafka [-- --fee-lines 1000000] [-- --brokers host:port] [-- --fee-only]
  *
  * Without --brokers it starts the test broker (kafka/broker, Java + Maven) on a free port.
  */
@@ -24,16 +24,25 @@ import { produceFiles } from '../kafka/produce.js';
 import { startBroker, type Broker } from '../test/support/kafka-broker.js';
 
 const { values } = parseArgs({
-  options: { 'fee-lines': { type: 'string', default: '1000000' }, brokers: { type: 'string' }, keep: { type: 'boolean', default: false } },
+  options: {
+    'fee-lines': { type: 'string', default: '1000000' },
+    brokers: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    // Only the fee-line messages (2204, 2301: the hi.fee topic), not the visits, settlements and 进销存 between them.
+    'fee-only': { type: 'boolean', default: false },
+  },
 });
 const feeTarget = Number(values['fee-lines']);
 const outDir = path.join(PACKAGE_ROOT, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
 const nf = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const FEE = /"infno"\s*:\s*"(2204|2301)"/;
+
 /** The first `feeTarget` fee lines of a city (three days of one are enough for a million), in stream order. */
 async function cityPrefix(): Promise<{ file: string; messages: number; feeLines: number }> {
-  const file = path.join(outDir, `kafka-city-${feeTarget}.ndjson`);
+  const feeOnly = values['fee-only'] === true;
+  const file = path.join(outDir, `kafka-city-${feeOnly ? 'fee-' : ''}${feeTarget}.ndjson`);
   const cityDir = path.join(outDir, 'city-3d');
   if (!existsSync(path.join(cityDir, 'manifest.json'))) {
     process.stderr.write(`generating 3 days of a city → ${cityDir}\n`);
@@ -46,6 +55,7 @@ async function cityPrefix(): Promise<{ file: string; messages: number; feeLines:
     const out = createWriteStream(file);
     outer: for (const f of files)
       for await (const l of readLines(f)) {
+        if (feeOnly && !FEE.test(l.bytes.toString('utf8', 0, 64))) continue;
         if (!out.write(Buffer.concat([l.bytes, Buffer.from('\n')]))) await new Promise<void>((r) => out.once('drain', () => r()));
         messages++;
         feeLines += l.bytes.toString('utf8').split('"feedetl_sn"').length - 1;
@@ -103,7 +113,7 @@ try {
 
   const rate = (s: Side) => data.feeLines / s.seconds;
   console.log(
-    `bench/kafka  ${nf(data.feeLines)} fee lines of a generated city (${nf(data.messages)} messages), ${process.platform} ${process.arch}, ${cpus().length} cores`,
+    `bench/kafka  ${nf(data.feeLines)} fee lines of a generated city (${nf(data.messages)} ${values['fee-only'] ? 'fee-line messages only' : 'messages of every kind'}), ${process.platform} ${process.arch}, ${cpus().length} cores`,
   );
   console.log(
     `  produce (kafkajs, acks=all)        : ${nf(produced.messages / produced.seconds)} messages/s (${produced.seconds.toFixed(2)} s, ${(produced.bytes / 1e6).toFixed(0)} MB)`,

@@ -42,7 +42,11 @@ export interface ConsumeOptions {
   readonly piiKey: string;
   /** Consumers of the group in this process (default 1). */
   readonly members?: number;
-  /** Rows per DuckDB transaction (default 250,000). */
+  /**
+   * Rows per DuckDB transaction (default 500,000, as replay): above DuckDB's row group size a batch
+   * is written straight to the file (measured on bench/kafka: 250,000 → 500,000 cut the end-to-end
+   * time from 12.8 s to 11.3 s, most of it in the final checkpoint).
+   */
   readonly batchRows?: number;
   /** Land what has arrived once the oldest staged message waited this long (default 5,000 ms). */
   readonly maxBatchWaitMs?: number;
@@ -374,7 +378,7 @@ export class KafkaIngest {
     const s = this.staged.get(k);
     if (s) s.next = last + 1;
     else this.staged.set(k, { topic: job.topic, partition: job.partition, next: last + 1 });
-    if (this.stagedRows >= (this.options.batchRows ?? 250_000)) await this.flush();
+    if (this.stagedRows >= (this.options.batchRows ?? 500_000)) await this.flush();
   }
 
   private stage(topic: string, partition: number, m: KafkaMessage, d: Decoded): void {

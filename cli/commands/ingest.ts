@@ -35,7 +35,7 @@ export function registerIngest(program: Command): void {
     .option('--topic-prefix <p>', '主题前缀 (default: $FUNDWATCH_KAFKA_TOPIC_PREFIX 或 hi.)')
     .option('--until-idle <s>', '分配到分区后, 所有分区积压为 0 持续 S 秒即退出 (批处理用); 不给则一直运行到 Ctrl-C', parsePositive)
     .option('--session-timeout <ms>', '消费组会话超时毫秒数 (default 30000)', parsePositive)
-    .option('--batch-rows <n>', '每个事务的行数 (default: 文件 500000, Kafka 250000)', parsePositive)
+    .option('--batch-rows <n>', '每个事务的行数 (default 500000)', parsePositive)
     .option('--workers <n>', '解码线程数 (default: 文件小输入 0, 否则每核一个)', parseNonNegative)
     .option('--json', '以 JSON 输出汇总')
     .option('-q, --quiet', '不显示进度')
