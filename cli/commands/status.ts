@@ -6,7 +6,7 @@ import { n, table } from '../format.js';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('数据库概况: 各表当前行数与版本数, 最近批次, 拒收数')
+    .description('数据库概况: 各表当前行数与版本数, 最近批次, 拒收数, Kafka 偏移量')
     .option('--json', '以 JSON 输出')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
@@ -26,8 +26,23 @@ export function registerStatus(program: Command): void {
                FROM ingest_batch ORDER BY batch_id DESC LIMIT 5`,
             )
           ).getRows();
+          // Where Kafka consumption resumes: the offsets DuckDB holds (Kafka's own are only a mirror).
+          const kafka = (
+            await conn.runAndReadAll(
+              `SELECT topic, "partition", next_offset, group_id, strftime(updated_at, '%Y-%m-%d %H:%M:%S') FROM kafka_offset ORDER BY topic, "partition"`,
+            )
+          )
+            .getRows()
+            .map((r) => ({
+              topic: String(r[0]),
+              partition: Number(r[1]),
+              nextOffset: Number(r[2]),
+              group: String(r[3]),
+              updatedAt: String(r[4]),
+            }));
           return {
             counts,
+            kafka,
             messages: Number(meta[0]),
             rejected: Number(meta[1]),
             batches: Number(meta[2]),
@@ -50,6 +65,15 @@ export function registerStatus(program: Command): void {
           ),
           out.recent.length ? '最近批次:' : '尚无导入批次',
           ...(out.recent.length ? [table(['批次', '来源', '提交时间(UTC)', '读取', '接收', '重复', '拒收', '落库行'], out.recent)] : []),
+          ...(out.kafka.length
+            ? [
+                'Kafka 偏移量 (存于数据库, 下次从这里继续消费):',
+                table(
+                  ['主题', '分区', '下一偏移量', '消费组', '更新时间(UTC)'],
+                  out.kafka.map((k) => [k.topic, String(k.partition), n(k.nextOffset), k.group, k.updatedAt]),
+                ),
+              ]
+            : []),
         ].join('\n') + '\n',
       );
     });

@@ -13,6 +13,8 @@ import { openStore, type Store } from '../../store/open.js';
 import { fixtureLines, MESSAGES_DIR, PII_KEY } from '../support/fixtures.js';
 import { generatedCity, produce, readTopic, replayOracle, stateOf, tempDb, testSettings } from '../support/kafka-ingest.js';
 import { one, rows } from '../support/store.js';
+import { runRegistered } from '../support/cli.js';
+import { registerStatus } from '../../cli/commands/status.js';
 
 const bootstrap = inject('kafkaBootstrap');
 
@@ -153,15 +155,22 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
 
   it('resumes from the offsets in DuckDB, whatever the group: a second run over the same topics lands nothing', async () => {
     const settings = testSettings(broker);
-    await produce(settings, tiny.files);
+    const produced = await produce(settings, tiny.files);
     const db = tempDb('kafka-resume');
     let store = await openStore(db);
     try {
       const first = await consume(store, settings);
-      expect(first.accepted).toBeGreaterThan(0);
+      expect(first.messagesRead).toBe(produced);
     } finally {
       await store.close();
     }
+    // `fundwatch status` shows where consumption will resume: every partition, ending where the topics end.
+    const status = JSON.parse(await runRegistered(registerStatus, ['status', '--db', db, '--json'])) as {
+      kafka: { topic: string; partition: number; nextOffset: number }[];
+    };
+    expect(status.kafka).toHaveLength(16);
+    expect(status.kafka.every((k) => k.topic.startsWith(settings.topicPrefix))).toBe(true);
+    expect(status.kafka.reduce((sum, k) => sum + k.nextOffset, 0)).toBe(produced);
     store = await openStore(db);
     try {
       // A new group has no committed offsets in Kafka: only DuckDB knows where this database ends.
