@@ -17,7 +17,7 @@ import { createDecodePool, defaultDecodeWorkers, type DecodePool } from '../inge
 import { addBatch, emptyTotals, Lander, type BatchResult, type IngestTotals } from '../ingest/land.js';
 import type { Store } from '../store/open.js';
 import { dataTopics, dlqTopic, kafkaClient, type KafkaSettings } from './config.js';
-import { ensureTopics, tpKey, watermarks } from './topics.js';
+import { ensureTopics, splitTpKey, tpKey, watermarks } from './topics.js';
 
 /**
  * Kafka ingest: the platform topics → the same Lander as replay ingest (one code path after
@@ -126,9 +126,11 @@ export class KafkaIngest {
 
   private readonly started = performance.now();
   private readonly members: Member[] = [];
-  /** Next offset to accept per partition: the greater of what DuckDB holds and what is staged. */
-  private readonly next = new Map<string, number>();
-  /** Next offset per partition of what has been taken (staged, or decoding on its way to the stage). */
+  /**
+   * Next offset to accept per partition: past what DuckDB holds, what is staged and what is decoding
+   * on its way to the stage. Set synchronously as a batch is queued, so a message delivered again
+   * (to either member, after a rebalance) is skipped before it is decoded.
+   */
   private readonly taken = new Map<string, number>();
   private readonly inFlight: InFlight[] = [];
   private inFlightBytes = 0;
@@ -211,7 +213,7 @@ export class KafkaIngest {
     for (const [topic, partition, next] of rows) {
       const k = tpKey(String(topic), Number(partition));
       this.landed.set(k, Number(next));
-      this.next.set(k, Number(next));
+      this.taken.set(k, Number(next));
     }
     // Partition starts, for partitions DuckDB holds nothing of: resume there, not at the group's
     // committed offset, which may come from another database.
@@ -294,8 +296,7 @@ export class KafkaIngest {
       for (const partition of partitions) {
         const k = tpKey(topic, partition);
         member.assigned.add(k);
-        const taken = Math.max(this.taken.get(k) ?? -1, this.next.get(k) ?? -1);
-        const offset = taken >= 0 ? taken : this.low.get(k);
+        const offset = this.taken.get(k) ?? this.low.get(k);
         if (offset !== undefined) member.consumer.seek({ topic, partition, offset: String(offset) });
       }
     this.firstAssignmentAt ??= performance.now();
@@ -322,7 +323,7 @@ export class KafkaIngest {
   private async takeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const k = tpKey(batch.topic, batch.partition);
-    const from = Math.max(this.taken.get(k) ?? -1, this.next.get(k) ?? -1);
+    const from = this.taken.get(k) ?? -1;
     const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
     this.seen.skipped += batch.messages.length - fresh.length;
     if (!fresh.length) return;
@@ -362,19 +363,11 @@ export class KafkaIngest {
     return this.pumping ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
   }
 
+  /** Stages one queued batch: its messages are new (takeBatch filtered them) and in offset order. */
   private async stageBatch(job: InFlight, decoded: readonly Decoded[]): Promise<void> {
+    job.messages.forEach((m, i) => this.stage(job.topic, job.partition, m, decoded[i] as Decoded));
     const k = tpKey(job.topic, job.partition);
-    const nextNow = this.next.get(k) ?? -1;
-    let last = -1;
-    for (let i = 0; i < job.messages.length; i++) {
-      const m = job.messages[i] as KafkaMessage;
-      const offset = Number(m.offset);
-      if (offset < nextNow) continue; // staged already (a partition delivered again after a rebalance)
-      this.stage(job.topic, job.partition, m, decoded[i] as Decoded);
-      last = offset;
-    }
-    if (last < 0) return;
-    this.next.set(k, last + 1);
+    const last = Number(job.messages[job.messages.length - 1]?.offset);
     const s = this.staged.get(k);
     if (s) s.next = last + 1;
     else this.staged.set(k, { topic: job.topic, partition: job.partition, next: last + 1 });
@@ -556,7 +549,7 @@ export class KafkaIngest {
 
   private async lag(): Promise<Record<string, number>> {
     const assigned = new Set(this.members.flatMap((m) => [...m.assigned]));
-    const topics = [...new Set([...assigned].map((k) => k.slice(0, k.lastIndexOf(':'))))];
+    const topics = [...new Set([...assigned].map((k) => splitTpKey(k).topic))];
     const marks = await watermarks(this.admin, topics);
     const out: Record<string, number> = {};
     for (const k of [...assigned].sort()) {
@@ -599,13 +592,7 @@ export class KafkaIngest {
       await this.landing;
       if (this.failure !== undefined) throw this.failure;
       // Members are still in the group, so the mirror of the last batch's offsets can be committed.
-      await this.mirror(
-        [...this.landed].map(([k, next]) => ({
-          topic: k.slice(0, k.lastIndexOf(':')),
-          partition: Number(k.slice(k.lastIndexOf(':') + 1)),
-          next,
-        })),
-      );
+      await this.mirror([...this.landed].map(([k, next]) => ({ ...splitTpKey(k), next })));
       // Leaves the group, so the partitions move on at once rather than after the session timeout.
       for (const m of this.members) {
         m.running = false;

@@ -41,6 +41,19 @@ export interface ProduceSummary {
 const INFNO = /"infno"\s*:\s*"?(\w+)/;
 const SENDER = /"fixmedins_code"\s*:\s*"([^"\\]{1,64})"/;
 
+/** `infno` and sender of a raw line: looked for in its first 4 KiB (where senders put them), else in all of it. */
+function envelopeOf(bytes: Buffer): { infno: string | undefined; sender: string | undefined } {
+  const head = bytes.toString('utf8', 0, Math.min(bytes.length, 4096));
+  let infno = INFNO.exec(head)?.[1];
+  let sender = SENDER.exec(head)?.[1];
+  if ((infno === undefined || sender === undefined) && bytes.length > 4096) {
+    const text = bytes.toString('utf8');
+    infno ??= INFNO.exec(text)?.[1];
+    sender ??= SENDER.exec(text)?.[1];
+  }
+  return { infno, sender };
+}
+
 export async function produceFiles(
   settings: KafkaSettings,
   files: readonly string[],
@@ -81,10 +94,9 @@ export async function produceFiles(
     };
     outer: for (const file of files) {
       for await (const l of readLines(file, (n) => (bytesRead += n))) {
-        const head = l.bytes.toString('utf8', 0, Math.min(l.bytes.length, 4096));
-        const text = INFNO.test(head) && SENDER.test(head) ? head : l.bytes.toString('utf8');
-        const topic = `${settings.topicPrefix}${streamOf(INFNO.exec(text)?.[1])}`;
-        const key = SENDER.exec(text)?.[1] ?? null;
+        const { infno, sender } = envelopeOf(l.bytes);
+        const topic = `${settings.topicPrefix}${streamOf(infno)}`;
+        const key = sender ?? null;
         if (pendingBytes + l.bytes.length > batchBytes) await send();
         let list = pending.get(topic);
         if (!list) pending.set(topic, (list = []));

@@ -29,3 +29,9 @@ export async function watermarks(admin: Admin, topics: readonly string[]): Promi
 export function tpKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
 }
+
+/** The topic and partition of a tpKey (topic names may contain ':' only before the last one). */
+export function splitTpKey(key: string): { topic: string; partition: number } {
+  const at = key.lastIndexOf(':');
+  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+}
