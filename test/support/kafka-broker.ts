@@ -138,9 +138,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Kafka's cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid` prints). */
+/**
+ * Kafka's cluster id: 16 random bytes, base64url without padding (what `StorageTool random-uuid`
+ * prints). Like Kafka's own Uuid.randomUuid, never one starting with '-': StorageTool would take
+ * `-t -abc…` for an option and fail (seen: one broker start in about 64).
+ */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 // Brokers started by this process: killed if the process exits without stopping them.
