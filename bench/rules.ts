@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../core/config.js';
-import { detect, knowledgeOrThrow, loadRules, runnable } from '../rules/index.js';
+import { detect, detectableRules, knowledgeOrThrow } from '../rules/index.js';
 import { openStore } from '../store/index.js';
 
 const { values } = parseArgs({ options: { sample: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' } } });
@@ -47,7 +47,7 @@ await conn.run('DELETE FROM hit_detail');
 await conn.run('DELETE FROM hit');
 
 const knowledge = knowledgeOrThrow();
-const rules = runnable(loadRules().rules.map((r) => r.compiled));
+const rules = detectableRules();
 const t0 = performance.now();
 const runs = await detect(conn, rules, knowledge);
 const total = (performance.now() - t0) / 1000;

@@ -14,6 +14,7 @@ export {
   KNOWLEDGE_DIR,
   ruleFiles,
   loadRules,
+  detectableRules,
   readText,
   testFileOf,
   knowledgeOrThrow,

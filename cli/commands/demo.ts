@@ -7,7 +7,7 @@ import { FundwatchError } from '../../core/errors.js';
 import { replay, replayFiles } from '../../ingest/index.js';
 import { dirWriter, generate } from '../../generator/index.js';
 import { loadReference } from '../../reference/index.js';
-import { detect, knowledgeOrThrow, LIBRARY_DIR, loadRules, runnable } from '../../rules/index.js';
+import { detect, detectableRules, knowledgeOrThrow } from '../../rules/index.js';
 import { formatScorecard, readHits, scorecard } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
 import { warnDemoKey, withStore } from '../context.js';
@@ -87,8 +87,7 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       const reference = await loadReference(conn, path.join(dir, 'reference'), { piiKey });
       const summary = await replay(store, replayFiles(path.join(dir, 'messages')), { piiKey });
       // The shipped rule library, as `fundwatch detect` runs it (test and stable rules).
-      const { rules } = loadRules([LIBRARY_DIR]);
-      const runs = await detect(conn, runnable(rules.map((r) => r.compiled)), knowledgeOrThrow());
+      const runs = await detect(conn, detectableRules(), knowledgeOrThrow());
       return { reference, summary, runs, counts: await tableCounts(conn), card: scorecard(await readHits(conn), labels, [10, 100]) };
     } finally {
       conn.closeSync();

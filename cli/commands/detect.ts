@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { FundwatchError } from '../../core/errors.js';
-import { detect, formatIssue, knowledgeOrThrow, LIBRARY_DIR, loadRules, runnable } from '../../rules/index.js';
+import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR } from '../../rules/index.js';
 import { contextOf, withStore } from '../context.js';
 import { n, table } from '../format.js';
 import { parseDate } from './rules.js';
@@ -32,17 +31,10 @@ export function registerDetect(program: Command): void {
         opts: { since?: string; until?: string; rules?: string[]; includeExperimental?: boolean; dir: string; json?: boolean },
         cmd: Command,
       ) => {
-        const { rules, issues } = loadRules([opts.dir]);
-        const errors = issues.filter((i) => i.severity === 'error');
-        if (errors.length)
-          throw new FundwatchError('config', `规则有错误, 未运行 (先运行 fundwatch rules lint):\n${errors.map(formatIssue).join('\n')}`);
-        const known = new Set(rules.map((r) => r.compiled.rule.id));
-        const unknown = (opts.rules ?? []).filter((id) => !known.has(id));
-        if (unknown.length) throw new FundwatchError('usage', `没有这些规则: ${unknown.join(', ')}`);
-        const picked = runnable(
-          rules.map((r) => r.compiled),
-          { ...(opts.rules ? { ids: opts.rules } : {}), includeExperimental: opts.includeExperimental === true },
-        );
+        const picked = detectableRules(opts.dir, {
+          ...(opts.rules ? { ids: opts.rules } : {}),
+          includeExperimental: opts.includeExperimental === true,
+        });
         const knowledge = knowledgeOrThrow();
         const t0 = performance.now();
         const runs = await withStore(contextOf(cmd).dbPath, async (store) => {

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../core/config.js';
 import { FundwatchError } from '../../core/errors.js';
 import { compileText, type CompiledRule } from '../engine/compile.js';
+import { formatIssue } from '../engine/lint.js';
 import type { LocatedIssue } from '../engine/locate.js';
 import { formatKnowledgeIssue, loadKnowledge, type Knowledge } from '../knowledge.js';
+import { runnable } from './detect.js';
 
 /** The shipped rule library, knowledge tables and lock file. */
 export const LIBRARY_DIR = path.join(PACKAGE_ROOT, 'rules', 'library');
@@ -69,4 +71,26 @@ export function knowledgeOrThrow(dir: string = KNOWLEDGE_DIR): Knowledge {
   const r = loadKnowledge(dir);
   if (!r.ok) throw new FundwatchError('config', `知识库有误:\n${r.issues.map(formatKnowledgeIssue).join('\n')}`);
   return r.knowledge;
+}
+
+/**
+ * The rules a detect run takes from `dir` (test and stable ones; experimental ones when asked; the
+ * named ones when `ids` is given). Refuses to run anything while any rule file has an error, and
+ * names ids that are not in the library.
+ */
+export function detectableRules(
+  dir: string = LIBRARY_DIR,
+  opts: { ids?: readonly string[]; includeExperimental?: boolean } = {},
+): CompiledRule[] {
+  const { rules, issues } = loadRules([dir]);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length)
+    throw new FundwatchError('config', `规则有错误, 未运行 (先运行 fundwatch rules lint):\n${errors.map(formatIssue).join('\n')}`);
+  const known = new Set(rules.map((r) => r.compiled.rule.id));
+  const unknown = (opts.ids ?? []).filter((id) => !known.has(id));
+  if (unknown.length) throw new FundwatchError('usage', `没有这些规则: ${unknown.join(', ')}`);
+  return runnable(
+    rules.map((r) => r.compiled),
+    opts,
+  );
 }
