@@ -120,7 +120,8 @@ async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
           process.exit(130);
         }
         process.stderr.write(`收到 ${sig}, 处理完当前批次后退出…\n`);
-        void ingest.stop();
+        // A failure reaches the caller through ingest.done.
+        ingest.stop().catch(() => undefined);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
