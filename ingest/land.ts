@@ -81,8 +81,9 @@ function insertSql(spec: TableSpec, slot: Slot): string {
     return c.sql === 'VARCHAR' ? v : `CAST(${v} AS ${c.sql})`;
   };
   const envSelect = ENVELOPE_COLUMNS.map((c) => (c === 'inf_time' ? `CAST(m.inf_time AS TIMESTAMP)` : `m.${q(c)}`));
-  // Every new row lands current; resolveSql then leaves one current row per key.
-  const versioning = spec.versioned ? [`CAST(l[1] AS UBIGINT)`, 'true'] : [];
+  // A row lands current unless a better version of its key came in the same batch (losersSql);
+  // resolveSql then settles it against the versions of earlier batches.
+  const versioning = spec.versioned ? [`CAST(l[1] AS UBIGINT)`, 'fw_rid NOT IN (SELECT rid FROM batch_losers)'] : [];
   const cols = spec.columns.map((c) => q(c.name)).join(', ');
   const select = [
     '$batch',
@@ -95,10 +96,39 @@ function insertSql(spec: TableSpec, slot: Slot): string {
   return `INSERT INTO ${spec.physical} (${cols})
 SELECT ${select.join(', ')}
 FROM (
-  SELECT m.*, string_split(r.row_text, chr(31)) AS l
+  SELECT m.*, r.rowid AS fw_rid, string_split(r.row_text, chr(31)) AS l
   FROM ${slot.rows[spec.name]} r JOIN ${slot.message} m ON m.seq = r.seq
   WHERE m.seq IN (SELECT seq FROM new_msg)
 ) AS m`;
+}
+
+/**
+ * SQL listing the staged rows of a versioned table that lose, within the batch, to a better
+ * version of their key in the same batch (contract §1 order: T1 over T0, later inf_time, larger
+ * msgid). They land as not current. Deciding this before the insert instead of updating rows
+ * after it spares most updates (measured on a city's fee lines: 31k of 36k superseded versions
+ * were superseded in their own batch, and updating them after the insert made each commit
+ * 0.4 s slower). Only keys whose hash repeats in the batch are ranked.
+ */
+function losersSql(spec: TableSpec, slot: Slot): string {
+  const envNames = new Set<string>(ENVELOPE_COLUMNS);
+  const part = (i: number) => `nullif(split_part(r.row_text, chr(31), ${i + 2}), '')`;
+  const keys = spec.key.map((k) => {
+    if (envNames.has(k)) return `m.${q(k)} AS ${q(k)}`;
+    const at = spec.lineColumns.findIndex((c) => c.name === k);
+    if (at === -1) throw new Error(`land: key ${k} of ${spec.name} is not among its columns`);
+    return `${part(at)} AS ${q(k)}`;
+  });
+  const hash = `CAST(split_part(r.row_text, chr(31), 1) AS UBIGINT)`;
+  return `CREATE OR REPLACE TEMP TABLE batch_losers AS
+WITH staged AS MATERIALIZED (SELECT r.rowid AS rid, r.seq, ${hash} AS key_hash FROM ${slot.rows[spec.name]} r)
+SELECT rid FROM (
+  SELECT s.rid, s.key_hash, ${keys.join(', ')}, m.upload_mode, m.inf_time, m.msgid
+  FROM staged s JOIN ${slot.rows[spec.name]} r ON r.rowid = s.rid JOIN ${slot.message} m ON m.seq = s.seq
+  WHERE s.key_hash IN (SELECT key_hash FROM staged GROUP BY key_hash HAVING count(*) > 1)
+    AND m.seq IN (SELECT seq FROM new_msg)
+) cur
+QUALIFY row_number() OVER (PARTITION BY key_hash, ${spec.key.map(q).join(', ')} ORDER BY ${rank('cur')} DESC) > 1`;
 }
 
 /**
@@ -148,6 +178,15 @@ export class Lander {
   /** Whether anything was added since the last land(). */
   get empty(): boolean {
     return this.staging.empty;
+  }
+
+  private losers = new Map<string, string>();
+
+  private losersFor(t: TableName, slot: Slot): string {
+    const k = `${t} ${slot.message}`;
+    let sql = this.losers.get(k);
+    if (!sql) this.losers.set(k, (sql = losersSql(TABLES[t], slot)));
+    return sql;
   }
 
   private insert(t: TableName, slot: Slot): string {
@@ -200,6 +239,7 @@ export class Lander {
       let rowsLanded = 0;
       const present = (await conn.runAndReadAll('SELECT DISTINCT tbl FROM new_msg')).getRows().map((r) => r[0] as TableName);
       for (const t of present) {
+        if (TABLES[t].versioned) await conn.run(this.losersFor(t, slot));
         const res = await conn.run(this.insert(t, slot), p);
         const n = Number(res.rowsChanged);
         rowsByTable[t] = n;
