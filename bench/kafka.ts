@@ -81,7 +81,7 @@ interface Side {
 }
 
 function side(script: string, args: string[]): Side {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'bench', script), ...args], {
+  const out = execFileSync(process.execPath, [...(process.env['FW_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['FW_PROF']] : []), '--import', 'tsx', path.join(PACKAGE_ROOT, 'bench', script), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, FUNDWATCH_PII_KEY: 'bench-key' },
