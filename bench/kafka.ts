@@ -81,11 +81,21 @@ interface Side {
 }
 
 function side(script: string, args: string[]): Side {
-  const out = execFileSync(process.execPath, [...(process.env['FW_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['FW_PROF']] : []), '--import', 'tsx', path.join(PACKAGE_ROOT, 'bench', script), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, FUNDWATCH_PII_KEY: 'bench-key' },
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      ...(process.env['FW_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['FW_PROF']] : []),
+      '--import',
+      'tsx',
+      path.join(PACKAGE_ROOT, 'bench', script),
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, FUNDWATCH_PII_KEY: 'bench-key' },
+    },
+  );
   return JSON.parse(out) as Side;
 }
 
