@@ -22,7 +22,7 @@ export interface CheckFailure {
  * failures are shared constants, so checking a field allocates nothing (ingest runs this per field
  * of every line).
  */
-export type Check = (v: unknown) => string | CheckFailure;
+export type Check = (v: unknown, separatorFree?: boolean) => string | CheckFailure;
 
 const fail = (code: string, message: string): CheckFailure => Object.freeze({ code, message });
 const INVALID_TYPE = fail('invalid-type', '类型错误');
@@ -117,17 +117,20 @@ function scalar<R extends boolean>(
 
 /**
  * The information separators U+001C–U+001F have no place in any text of the interface; ingest uses
- * two of them to frame staged rows, so text carrying them is rejected rather than escaped.
+ * two of them to frame staged rows, so text carrying them is rejected rather than escaped. A check
+ * told `separatorFree` skips the search: ingest's fast path knows when the message's JSON text has
+ * no `\u001` escape, the only way such a character gets into a JSON string (measured: searching
+ * every field cost 0.9 µs per fee line).
  */
 const SEPARATORS = /[\u001c-\u001f]/;
 
 /** C: text. Identifiers are text only; a number where an id belongs is rejected. */
 export function text<R extends boolean = true>(maxLength: number, required: R = true as R) {
   const expected = `文本(最长${maxLength})`;
-  return scalar('text', 'VARCHAR', expected, required, (v) => {
+  return scalar('text', 'VARCHAR', expected, required, (v, separatorFree) => {
     if (typeof v !== 'string' || v.startsWith(LONG_NUMBER_PREFIX)) return INVALID_TYPE;
     if (v.length > maxLength) return TEXT_TOO_LONG;
-    if (SEPARATORS.test(v)) return CONTROL_CHARACTER;
+    if (!separatorFree && SEPARATORS.test(v)) return CONTROL_CHARACTER;
     return v;
   });
 }
@@ -135,13 +138,13 @@ export function text<R extends boolean = true>(maxLength: number, required: R = 
 /** A code (med_type, gend, insutype …): senders send it as a string or an integer; stored as text. */
 export function code<R extends boolean = true>(maxLength: number, required: R = true as R) {
   const expected = `代码(文本或整数, 最长${maxLength})`;
-  return scalar('code', 'VARCHAR', expected, required, (v) => {
+  return scalar('code', 'VARCHAR', expected, required, (v, separatorFree) => {
     let s: string;
     if (typeof v === 'string') s = v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v;
     else if (typeof v === 'number' && Number.isSafeInteger(v)) s = String(v);
     else return INVALID_TYPE;
     if (s.length > maxLength) return CODE_TOO_LONG;
-    if (SEPARATORS.test(s)) return CONTROL_CHARACTER;
+    if (!separatorFree && SEPARATORS.test(s)) return CONTROL_CHARACTER;
     return s;
   });
 }

@@ -61,8 +61,10 @@ export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
     ]);
 
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(protectLongNumbers(raw.toString('utf8')));
+    text = protectLongNumbers(raw.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     // V8's message may quote the source text (and so personal data); keep only where it broke.
     const msg = (err as Error).message;
@@ -83,7 +85,8 @@ export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
     ]);
   const obj = parsed as Record<string, unknown>;
 
-  const fast = fastDecode(obj);
+  // JSON text carries a separator U+001C–U+001F only as an escape (raw, JSON.parse refuses it).
+  const fast = fastDecode(obj, !text.includes('\\u001'));
   if (fast) return { ok: true, message: buildMessage(fast.env, fast.type, fast.input, fast.lines, piiKey) };
 
   // Slow path: zod decides and explains.

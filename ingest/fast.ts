@@ -35,7 +35,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-type Run = (obj: unknown) => Record<string, unknown> | undefined;
+type Run = (obj: unknown, separatorFree: boolean) => Record<string, unknown> | undefined;
 
 /**
  * Compiles an object schema's fields into one straight-line function: the normalised object
@@ -56,10 +56,10 @@ function compile(schema: z.ZodObject, exclude: readonly string[] = []): Run {
   const steps = fields.map((f, i) => {
     const name = JSON.stringify(f.name);
     const absent = `v === undefined || v === null || v === ''`;
-    const check = `r = checks[${i}](v); if (typeof r !== 'string') return undefined; out[${name}] = r;`;
+    const check = `r = checks[${i}](v, separatorFree); if (typeof r !== 'string') return undefined; out[${name}] = r;`;
     return f.required ? `v = obj[${name}]; if (${absent}) return undefined; ${check}` : `v = obj[${name}]; if (!(${absent})) { ${check} }`;
   });
-  const body = `return function run(obj) {
+  const body = `return function run(obj, separatorFree) {
   if (!isPlainObject(obj)) return undefined;
   const out = {};
   let v, r;
@@ -92,8 +92,12 @@ function compile(schema: z.ZodObject, exclude: readonly string[] = []): Run {
 const ENVELOPE = compile(Envelope, ['input']);
 const LINES = new Map<MessageType, Run>([...MESSAGE_TYPES.values()].map((t) => [t, compile(t.line)]));
 
-export function fastDecode(obj: unknown): FastResult | undefined {
-  const env = ENVELOPE(obj);
+/**
+ * `separatorFree`: the message's JSON text has no `\u001` escape, so none of its strings holds a
+ * separator U+001C–U+001F (see contract/scalars.ts); the field checks then skip that search.
+ */
+export function fastDecode(obj: unknown, separatorFree = false): FastResult | undefined {
+  const env = ENVELOPE(obj, separatorFree);
   if (!env || !isPlainObject(env['input'])) return undefined;
   const type = MESSAGE_TYPES.get(env['infno'] as string);
   if (!type) return undefined;
@@ -101,14 +105,14 @@ export function fastDecode(obj: unknown): FastResult | undefined {
   const line = LINES.get(type) as Run;
   const body = input[type.bodyKey];
   if (!type.many) {
-    const l = line(body);
+    const l = line(body, separatorFree);
     return l ? { env, type, input, lines: [l] } : undefined;
   }
   if (!Array.isArray(body) || body.length === 0) return undefined;
   const out: Record<string, unknown>[] = new Array(body.length);
   const seen = new Set<unknown>();
   for (let i = 0; i < body.length; i++) {
-    const l = line(body[i]);
+    const l = line(body[i], separatorFree);
     if (!l) return undefined;
     const k = l[type.uniqueField as string];
     if (seen.has(k)) return undefined;
