@@ -123,3 +123,10 @@ export const TABLES: Readonly<Record<TableName, TableSpec>> = {
 };
 
 export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** Where a line column sits in a table's rows (lineColumns order); throws for a column the table does not have. */
+export function lineColumnIndex(spec: TableSpec, name: string): number {
+  const at = spec.lineColumns.findIndex((c) => c.name === name);
+  if (at === -1) throw new Error(`contract: ${name} is not a line column of ${spec.name}`);
+  return at;
+}

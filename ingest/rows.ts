@@ -2,7 +2,7 @@ import { medTypeClass } from '../contract/codes.js';
 import { MESSAGE_TYPES, type MessageType } from '../contract/messages.js';
 import { piiHash, piiMask, scrubText } from '../contract/pii.js';
 import { jsonText } from '../contract/scalars.js';
-import { PII_FIELDS, TABLES } from '../contract/tables.js';
+import { lineColumnIndex, PII_FIELDS, TABLES } from '../contract/tables.js';
 import { UNKNOWN_FIELDS } from './fast.js';
 import { keyHash } from './keyhash.js';
 
@@ -110,9 +110,7 @@ function compile(type: MessageType): RowBuilder {
     const key = spec.key
       .map((k) => {
         if (k === 'fixmedins_code') return 'ctx.fixmedins';
-        const at = spec.lineColumns.findIndex((c) => c.name === k);
-        if (at === -1) throw new Error(`rows: key ${k} of ${spec.name} is not among its columns`);
-        return exprs[at] as string;
+        return exprs[lineColumnIndex(spec, k)] as string;
       })
       .join(` + ${lit(FIELD_SEP)} + `);
     body = `${decls.join('\n')}\nreturn h.keyHash(${key}) + ${lit(FIELD_SEP)} + ${row};`;
