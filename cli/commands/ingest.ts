@@ -24,15 +24,22 @@ interface IngestOptions {
   quiet?: boolean;
 }
 
+/** Help of the options `ingest` and `produce` share: one wording for both commands. */
+export const SHARED_OPTION_HELP = {
+  from: '文件或目录 (目录下所有 .ndjson / .ndjson.gz, 按文件名顺序)',
+  brokers: 'Kafka broker 列表 host:port,… (default: $FUNDWATCH_KAFKA_BROKERS 或 127.0.0.1:9092)',
+  topicPrefix: '主题前缀 (default: $FUNDWATCH_KAFKA_TOPIC_PREFIX 或 hi.)',
+} as const;
+
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('导入消息: 重放 NDJSON 文件 (--from), 或消费 Kafka 主题 (--kafka)')
-    .option('--from <path>', '文件或目录 (目录下所有 .ndjson / .ndjson.gz, 按文件名顺序)')
+    .option('--from <path>', SHARED_OPTION_HELP.from)
     .option('--kafka', '从 Kafka 消费 (主题 hi.visit, hi.fee, hi.settlement, hi.psi; 拒收消息另发 hi.dlq)')
-    .option('--brokers <list>', 'Kafka broker 列表 host:port,… (default: $FUNDWATCH_KAFKA_BROKERS 或 127.0.0.1:9092)')
+    .option('--brokers <list>', SHARED_OPTION_HELP.brokers)
     .option('--group <id>', '消费组 (default: $FUNDWATCH_KAFKA_GROUP 或 fundwatch)')
-    .option('--topic-prefix <p>', '主题前缀 (default: $FUNDWATCH_KAFKA_TOPIC_PREFIX 或 hi.)')
+    .option('--topic-prefix <p>', SHARED_OPTION_HELP.topicPrefix)
     .option('--until-idle <s>', '分配到分区后, 所有分区积压为 0 持续 S 秒即退出 (批处理用); 不给则一直运行到 Ctrl-C', parsePositive)
     .option('--session-timeout <ms>', '消费组会话超时毫秒数 (default 30000)', parsePositive)
     .option('--batch-rows <n>', '每个事务的行数 (default 500000)', parsePositive)

@@ -4,15 +4,15 @@ import { replayFiles } from '../../ingest/index.js';
 import { resolveKafkaSettings } from '../../kafka/config.js';
 import { produceFiles } from '../../kafka/produce.js';
 import { n, table } from '../format.js';
-import { parsePositive } from './ingest.js';
+import { parsePositive, SHARED_OPTION_HELP } from './ingest.js';
 
 export function registerProduce(program: Command): void {
   program
     .command('produce')
     .description('把重放文件 (如 generate 的输出) 逐行发布到 Kafka 主题 (按 infno 分主题, key = fixmedins_code), 用于演示与压测')
-    .requiredOption('--from <path>', '文件或目录 (目录下所有 .ndjson / .ndjson.gz, 按文件名顺序)')
-    .option('--brokers <list>', 'Kafka broker 列表 host:port,… (default: $FUNDWATCH_KAFKA_BROKERS 或 127.0.0.1:9092)')
-    .option('--topic-prefix <p>', '主题前缀 (default: $FUNDWATCH_KAFKA_TOPIC_PREFIX 或 hi.)')
+    .requiredOption('--from <path>', SHARED_OPTION_HELP.from)
+    .option('--brokers <list>', SHARED_OPTION_HELP.brokers)
+    .option('--topic-prefix <p>', SHARED_OPTION_HELP.topicPrefix)
     .option('--partitions <n>', '新建主题的分区数 (default 4; 已有主题不变)', parsePositive)
     .option('--limit <n>', '最多发布多少条消息', parsePositive)
     .option('--json', '以 JSON 输出汇总')
