@@ -64,7 +64,15 @@ export async function produceFiles(
   const kafka = kafkaClient(settings, { retry: { initialRetryTime: 300, retries: 5 } });
   const admin = kafka.admin();
   // The Java client's murmur2 partitioner, so other tools agree on which partition a sender's messages are in.
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: a send retried after the broker had already appended it is not appended twice (seen
+  // in the test suite: a retried batch put 204 messages on the topics twice). It retries until the
+  // broker takes the batch; one request in flight, as idempotence requires.
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   const batchBytes = options.batchBytes ?? 768 * 1024;
   const bytesTotal = files.reduce((s, f) => s + statSync(f).size, 0);
   const byTopic: Record<string, number> = {};
