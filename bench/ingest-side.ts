@@ -5,7 +5,7 @@ import { openStore } from '../store/open.js';
 
 const [side, file, db] = process.argv.slice(2) as [string, string, string];
 const t0 = performance.now();
-let rows = 0;
+let rows: number;
 if (side === 'duckdb') {
   const inst = await DuckDBInstance.create(db);
   const c = await inst.connect();

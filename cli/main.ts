@@ -57,7 +57,7 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CheckFailed) return EXIT.checkFailed;

@@ -14,7 +14,7 @@ const RULES = new WeakMap<z.ZodType, readonly ObjectRule[]>();
 export function refined<T extends z.ZodObject>(schema: T, ...rules: ObjectRule[]): T {
   const out = schema.superRefine((obj, ctx) => {
     for (const rule of rules) {
-      const p = rule(obj as Record<string, unknown>);
+      const p = rule(obj);
       if (p)
         ctx.addIssue({ code: 'custom', path: [p.path], message: p.message, params: { code: p.code, expected: p.expected, got: p.got } });
     }

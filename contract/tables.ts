@@ -68,7 +68,7 @@ export function fieldMeta(schema: z.ZodType): ColumnMeta {
 }
 
 function shapeOf(schema: z.ZodType): Record<string, z.ZodType> {
-  if (schema instanceof z.ZodObject) return schema.shape as Record<string, z.ZodType>;
+  if (schema instanceof z.ZodObject) return schema.shape;
   throw new Error('contract: line schema is not an object');
 }
 

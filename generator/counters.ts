@@ -30,7 +30,7 @@ export class Identifiers {
       this.daySeq[i] = 0;
     }
     this.daySeq[i] = (this.daySeq[i] as number) + 1;
-    return this.daySeq[i] as number;
+    return this.daySeq[i];
   }
 
   /** `MZ2026030200012`: kind prefix, date, 5-digit daily sequence; unique per institution. */

@@ -73,7 +73,7 @@ export function profileFor(
   const age = pop.age(person, ctx.sim.today);
   const gend = String(pop.gend[person]);
   const fits = (p: OutpatientProfile) =>
-    (!p.sex || p.sex === gend) && (p.minAge ?? 0) <= age && (p.maxAge ?? 200) >= age && (p.w[ageGroup(age)] as number) > 0;
+    (!p.sex || p.sex === gend) && (p.minAge ?? 0) <= age && (p.maxAge ?? 200) >= age && p.w[ageGroup(age)] > 0;
   const t = ctx.tables.outpatient(inst, kind);
   const here = t.entries.filter((e) => fits(e.profile));
   if (here.length) {
@@ -87,7 +87,7 @@ export function profileFor(
 /** A normal outpatient visit (not yet settled) of the person at `begin`. */
 export function normalVisit(ctx: Ctx, rng: Prng, inst: Institution, person: number, begin: number, kind: VisitKind = 'op'): OpVisit {
   const { profile, deptCode } = profileFor(ctx, rng, inst, person, kind);
-  const dept = inst.depts.find((d) => d.code === deptCode) ?? (inst.depts[0] as Institution['depts'][number]);
+  const dept: Institution['depts'][number] = inst.depts.find((d) => d.code === deptCode) ?? (inst.depts[0] as Institution['depts'][number]);
   const v = openVisit(ctx.sim, inst, person, kind, begin, profile.icd, dept, pickDoctor(rng, dept));
   chargeProfile(ctx.sim, rng, v, profile);
   return v;

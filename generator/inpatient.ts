@@ -73,7 +73,7 @@ const CONDITION_DX: readonly (readonly [number, string])[] = [
 export function admit(sim: Sim, rng: Prng, inst: Institution, o: AdmitOptions): Stay {
   const pop = sim.world.population;
   const p = o.person;
-  const dept = o.dept ?? inst.depts.find((d) => o.profile.depts.includes(d.code)) ?? (inst.depts[0] as Dept);
+  const dept: Dept = o.dept ?? inst.depts.find((d) => o.profile.depts.includes(d.code)) ?? (inst.depts[0] as Dept);
   const ipt = `${dateStr(sim.today).slice(2, 4)}${sim.dailyId(inst, 'I').slice(-9)}`;
   let medType = o.medType ?? o.profile.medType;
   if (medType === '21' && inst.subcodes && o.medType === undefined) medType = '2105';

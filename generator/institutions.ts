@@ -126,7 +126,7 @@ export function buildInstitutions(
   };
   const townNames = new Set<string>();
   spread(spec.primary, (d) => {
-    let t = '';
+    let t: string;
     do t = `${rng.pick([...TOWN_A])}${rng.pick([...TOWN_B])}`;
     while (townNames.has(t) && townNames.size < 200);
     townNames.add(t);

@@ -50,10 +50,10 @@ export function indexRules(knowledge: Knowledge, catalogue: Catalogue, knowledge
   };
   const n = catalogue.items.length;
   const gend = new Uint8Array(n);
-  const minAge: (readonly [number, 'year' | 'day'] | undefined)[] = new Array(n);
-  const maxAge: (readonly [number, 'year' | 'day'] | undefined)[] = new Array(n);
+  const minAge = new Array<readonly [number, 'year' | 'day'] | undefined>(n);
+  const maxAge = new Array<readonly [number, 'year' | 'day'] | undefined>(n);
   const minLevel = new Uint8Array(n);
-  const classes: (ReadonlySet<string> | undefined)[] = new Array(n);
+  const classes = new Array<ReadonlySet<string> | undefined>(n);
   const supply = new Map<number, { daily: number; days: Record<SupplySetting, number> }>();
   const freq = new Map<number, { max: number; per: 'day' | 'visit' }>();
 

@@ -206,7 +206,7 @@ export class OutpatientDesk {
 
 /** Visit start times (seconds), sorted: mornings busier than afternoons; emergencies around the clock. */
 export function visitTimes(rng: Prng, n: number, kind: VisitKind): number[] {
-  const out: number[] = new Array(n);
+  const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     if (kind === 'er') out[i] = rng.chance(0.7) ? rng.range(8 * 3600, 22 * 3600) : rng.range(0, 8 * 3600);
     else out[i] = rng.chance(0.62) ? rng.range(8 * 3600, 11 * 3600 + 1800) : rng.range(14 * 3600, 17 * 3600 + 1800);
@@ -229,7 +229,6 @@ export function honestVisit(
   if (t.entries.length === 0) return undefined;
   const free = notBusy(sim);
   let person: number | undefined;
-  let profile: OutpatientProfile | undefined;
   let entry: (typeof t.entries)[number] | undefined;
   for (let tries = 0; tries < 6 && !entry; tries++) {
     if (kind === 'chronic') {
@@ -256,7 +255,7 @@ export function honestVisit(
     if (person !== undefined) entry = e;
   }
   if (!entry || person === undefined) return undefined;
-  profile = entry.profile;
+  const profile = entry.profile;
   const dept = kind === 'er' ? (inst.depts.find((d) => d.code === 'A20') ?? entry.dept) : entry.dept;
   const v = openVisit(sim, inst, person, kind, begin, profile.icd, dept, pickDoctor(rng, dept));
   chargeProfile(sim, rng, v, profile);

@@ -162,7 +162,7 @@ export function planJobs(sk: Skeleton): Job[] {
   const mrng = rng.fork('malformed');
   const hospitals = sk.hospitals;
   for (let k = 0; k < malformed && hospitals.length; k++)
-    jobs.push({ kind: 'malformed', inst: (mrng.pick(hospitals) as Institution).index, day: mrng.range(0, sk.days - 1) });
+    jobs.push({ kind: 'malformed', inst: mrng.pick(hospitals).index, day: mrng.range(0, sk.days - 1) });
   return jobs.map((j, id) => ({ ...j, id })).sort((a, b) => a.day - b.day || a.inst - b.inst || a.id - b.id);
 }
 
@@ -177,10 +177,10 @@ export function installSchedule(sim: Sim, tables: CareTables, book: PharmacyBook
     const inst = sim.world.institutions[job.inst] as Institution;
     const structural = STRUCTURAL[job.kind as StructuralLookalike] as Scenario | undefined;
     if (structural || job.kind === 'volume-spike') {
-      (structural ?? (SCENARIOS['volume-spike'] as Scenario))(ctx, sim.world.rng.fork(`job${job.id}`), job);
+      (structural ?? SCENARIOS['volume-spike'])(ctx, sim.world.rng.fork(`job${job.id}`), job);
       continue;
     }
-    const scenario = SCENARIOS[job.kind as keyof typeof SCENARIOS] as Scenario;
+    const scenario = SCENARIOS[job.kind as keyof typeof SCENARIOS];
     sim.defer(start + job.day, inst, (_s, rng) => scenario(ctx, rng.fork(`job${job.id}`), job));
   }
 }

@@ -276,7 +276,7 @@ export class Sim {
   /** Runs `action` when the simulation reaches `institution` on absolute `day` (after its honest activity). */
   defer(day: number, inst: Institution, action: Action): void {
     let byInst = this.deferred.get(day);
-    if (!byInst) this.deferred.set(day, (byInst = new Map()));
+    if (!byInst) this.deferred.set(day, (byInst = new Map<number, Action[]>()));
     const list = byInst.get(inst.index) ?? [];
     list.push(action);
     byInst.set(inst.index, list);

@@ -10,7 +10,7 @@ const { piiKey } = workerData as { piiKey: string };
 
 parentPort?.on('message', (job: { id: number; buf: Uint8Array; lengths: number[] }) => {
   const buf = Buffer.from(job.buf.buffer, job.buf.byteOffset, job.buf.byteLength);
-  const out: Decoded[] = new Array(job.lengths.length);
+  const out = new Array<Decoded>(job.lengths.length);
   let at = 0;
   job.lengths.forEach((len, i) => {
     out[i] = decodeMessage(buf.subarray(at, at + len), piiKey);

@@ -183,7 +183,7 @@ export class Lander {
   /** The SQL of a statement for one table and slot, built once. */
   private sqlFor(make: SqlMaker, t: TableName, slot: Slot): string {
     let built = this.sql.get(make);
-    if (!built) this.sql.set(make, (built = new Map()));
+    if (!built) this.sql.set(make, (built = new Map<string, string>()));
     const k = `${t} ${slot.message}`;
     let sql = built.get(k);
     if (!sql) built.set(k, (sql = make(TABLES[t], slot)));

@@ -149,7 +149,7 @@ export class KafkaIngest {
   /** Intervals and restart timeouts, all cleared on shutdown. */
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<ConsumeSummary> | undefined;
-  private failure: unknown;
+  private failure: FundwatchError | undefined;
   private firstAssignmentAt: number | undefined;
   private idleSince: number | undefined;
   private monitoring = false;
@@ -226,7 +226,11 @@ export class KafkaIngest {
       await this.runMember(member);
     }
     this.timers.push(setInterval(() => this.tick(), 100));
-    this.timers.push(setInterval(() => void this.monitor(), 500));
+    this.timers.push(
+      setInterval(() => {
+        this.monitor().catch((err: unknown) => this.fail(err));
+      }, 500),
+    );
   }
 
   private newConsumer(): Consumer {
@@ -270,19 +274,23 @@ export class KafkaIngest {
    */
   private restartMember(member: Member, attempt = 1): void {
     if (!member.running || this.stopping || this.failure !== undefined) return;
+    const restart = async () => {
+      if (!member.running || this.stopping || this.failure !== undefined) return;
+      // The old consumer is given up already; a failure to disconnect it changes nothing.
+      await member.consumer.disconnect().catch((err: Error) => log.debug({ err: err.message }, 'disconnect of a crashed consumer failed'));
+      member.assigned = new Set();
+      member.consumer = this.newConsumer();
+      try {
+        await this.runMember(member);
+        log.warn({ attempt }, 'consumer restarted');
+      } catch (err) {
+        log.warn({ err: (err as Error).message, attempt }, 'consumer restart failed, retrying');
+        this.restartMember(member, attempt + 1);
+      }
+    };
     const timer = setTimeout(
-      async () => {
-        if (!member.running || this.stopping || this.failure !== undefined) return;
-        await member.consumer.disconnect().catch(() => undefined);
-        member.assigned = new Set();
-        member.consumer = this.newConsumer();
-        try {
-          await this.runMember(member);
-          log.warn({ attempt }, 'consumer restarted');
-        } catch (err) {
-          log.warn({ err: (err as Error).message, attempt }, 'consumer restart failed, retrying');
-          this.restartMember(member, attempt + 1);
-        }
+      () => {
+        restart().catch((err: unknown) => this.fail(err));
       },
       Math.min(1000 * attempt, 10_000),
     );
@@ -419,7 +427,10 @@ export class KafkaIngest {
 
   /** Keeps the member in its group while it waits for the lander. */
   private async withHeartbeat<T>(payload: EachBatchPayload, work: Promise<T>): Promise<T> {
-    const beat = setInterval(() => payload.heartbeat().catch(() => undefined), 1000);
+    // A missed heartbeat is retried a second later; the session timeout decides when it matters.
+    const beat = setInterval(() => {
+      payload.heartbeat().catch((err: Error) => log.debug({ err: err.message }, 'heartbeat failed'));
+    }, 1000);
     try {
       return await work;
     } finally {
@@ -458,7 +469,8 @@ export class KafkaIngest {
       }
       this.count(r, deadLetters.length);
       this.options.onBatch?.(r, this.totals.batches, this);
-      void this.mirror(offsets);
+      // The mirror logs its own failures (best effort, DuckDB holds the truth).
+      this.mirror(offsets).catch((err: unknown) => this.fail(err));
     })()
       .catch((err) => this.fail(err))
       .finally(() => {
@@ -516,7 +528,8 @@ export class KafkaIngest {
     // Paused means nothing staged lately and nothing being decoded: a member busy decoding a large
     // fetch is not a pause (landing then would cut the stream into small, costly transactions).
     const paused = this.active === 0 && !this.inFlight.length && now - this.lastStagedAt >= (this.options.idleFlushMs ?? 250);
-    if (paused || now - this.firstStagedAt >= (this.options.maxBatchWaitMs ?? 5000)) void this.serial(() => this.flush());
+    if (paused || now - this.firstStagedAt >= (this.options.maxBatchWaitMs ?? 5000))
+      this.serial(() => this.flush()).catch((err: unknown) => this.fail(err));
   }
 
   /** Progress reports and the --until-idle check. */
@@ -536,7 +549,7 @@ export class KafkaIngest {
         if (!caughtUp) this.idleSince = undefined;
         else {
           this.idleSince ??= now;
-          if (now - this.idleSince >= (this.options.untilIdleSeconds as number) * 1000) this.stop('idle').catch(() => undefined);
+          if (now - this.idleSince >= this.options.untilIdleSeconds * 1000) this.stop('idle').catch(() => undefined);
         }
       }
     } catch (err) {

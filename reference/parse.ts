@@ -38,7 +38,7 @@ const REPLACEMENT_CHAR = '\uFFFD';
 const PII_COLUMN = /^(.*)_(hash|mask)$/;
 
 function shapeOf(ref: ReferenceFile): Record<string, z.ZodType> {
-  return ref.schema.shape as Record<string, z.ZodType>;
+  return ref.schema.shape;
 }
 
 /** The header's problems: a required column missing, or a name given twice (which value is meant?). */
@@ -163,7 +163,7 @@ function checkRow(
     diagnostics.push(...fromZodIssues(parsed.error.issues).filter((d) => !(d.code === 'missing-field' && plan.missing.has(d.path))));
   if (!parsed.success || diagnostics.length > 0) return { ok: false, diagnostics };
   // fromEntries defines own keys, so a header cell named `__proto__` stays a plain key.
-  return { ok: true, data: parsed.data as Record<string, unknown>, unknown: unknown && Object.fromEntries(unknown) };
+  return { ok: true, data: parsed.data, unknown: unknown && Object.fromEntries(unknown) };
 }
 
 /**

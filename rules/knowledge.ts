@@ -164,7 +164,7 @@ const KEYS: Readonly<Record<string, { readonly field: string; readonly of: (e: R
       const items = e['items'];
       if (!Array.isArray(items)) return undefined;
       const codes = items.map((i) => (i && typeof i === 'object' ? code(i as Raw) : undefined));
-      return codes.every((c) => c !== undefined) ? [...(codes as string[])].sort().join('|') : undefined;
+      return codes.every((c) => c !== undefined) ? [...codes].sort().join('|') : undefined;
     },
   },
 };
@@ -199,8 +199,8 @@ function nodeAt(root: unknown, p: readonly PropertyKey[]): Node | undefined {
   let node = root as Node | undefined;
   for (const seg of p) {
     let next: unknown;
-    if (isMap(node)) next = node.get(seg as string, true);
-    else if (isSeq(node)) next = node.get(seg as number, true);
+    if (isMap(node)) next = node.get(seg, true);
+    else if (isSeq(node)) next = node.get(seg, true);
     if (next === undefined || next === null) return node;
     node = next as Node;
   }

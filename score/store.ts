@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Hit } from './hits.js';
 
 /**
@@ -23,7 +23,7 @@ export async function readHits(conn: DuckDBConnection): Promise<Hit[]> {
     list.push({ vola_item_type: Number(type) === 2 ? 2 : 1, ref: String(ref), amount: amount === null ? null : Number(amount) });
     byId.set(String(id), list);
   }
-  const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const str = (v: DuckDBValue | undefined) => (v === null || v === undefined ? '' : String(v));
   return head.getRows().map((r) => ({
     jr_id: str(r[0]),
     rule_id: str(r[1]),

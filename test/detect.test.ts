@@ -94,7 +94,7 @@ async function loadAllTestRows(conn: DuckDBConnection): Promise<void> {
     const doc = parseDocument(readFileSync(path.join(LIBRARY_DIR, `${id}.test.yaml`), 'utf8')).toJS() as {
       given: Record<string, Record<string, string | number>[]>;
     };
-    const issues = await loadTestRows(conn, doc.given as never, id);
+    const issues = await loadTestRows(conn, doc.given, id);
     expect(issues).toEqual([]);
   }
 }

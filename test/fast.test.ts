@@ -218,7 +218,7 @@ function cases(n: number): Case[] {
   for (let i = 0; i < n; i++) {
     const seed = rnd.pick(seeds);
     const m = structuredClone(seed.obj);
-    const steps = Array.from({ length: 1 + rnd.int(3) }, () => (rnd.pick(MUTATIONS) as Mutation)(m));
+    const steps = Array.from({ length: 1 + rnd.int(3) }, () => rnd.pick(MUTATIONS)(m));
     const whole = rnd.next() < 0.01 ? rnd.pick([null, [m], 'message', 7]) : m;
     out.push({ label: `${seed.where} #${i}: ${whole === m ? steps.join('; ') : 'not an object'}`, obj: whole });
   }

@@ -138,17 +138,21 @@ describe('generator: messages against the real ingest validation', () => {
         msgid: string;
         fixmedins_code: string;
         upload_mode: string;
-        input: Record<string, any>;
+        input: {
+          data?: { mdtrt_id: string };
+          setlinfo?: { setl_id: string };
+          feedetail?: { mdtrt_id: string; feedetl_sn: string }[];
+        };
       };
       const inst = m.fixmedins_code;
       dups.push(dup(seen.msgid, `${inst}|${m.msgid}`) ?? '');
-      if (m.infno === '2201' || m.infno === '2401') dups.push(dup(seen.visit, `${inst}|${m.input['data'].mdtrt_id}`) ?? '');
-      if (m.infno === '2207' || m.infno === '2304') dups.push(dup(seen.setl, `${inst}|${m.input['setlinfo'].setl_id}`) ?? '');
+      if (m.infno === '2201' || m.infno === '2401') dups.push(dup(seen.visit, `${inst}|${m.input.data?.mdtrt_id}`) ?? '');
+      if (m.infno === '2207' || m.infno === '2304') dups.push(dup(seen.setl, `${inst}|${m.input.setlinfo?.setl_id}`) ?? '');
       if ((m.infno === '2204' || m.infno === '2301') && m.upload_mode === 'T0')
-        for (const f of m.input['feedetail']) dups.push(dup(seen.fee, `${inst}|${f.mdtrt_id}|${f.feedetl_sn}`) ?? '');
+        for (const f of m.input.feedetail ?? []) dups.push(dup(seen.fee, `${inst}|${f.mdtrt_id}|${f.feedetl_sn}`) ?? '');
       const kind = psiKind[m.infno];
       if (kind)
-        for (const l of Object.values(m.input)[0] as { fixmedins_bchno: string }[])
+        for (const l of Object.values(m.input as Record<string, unknown>)[0] as { fixmedins_bchno: string }[])
           dups.push(dup(seen.psi, `${inst}|${kind}|${l.fixmedins_bchno}`) ?? '');
     }
     expect(dups.filter(Boolean)).toEqual([]);
@@ -221,7 +225,7 @@ describe('generator: reference files and personal data', () => {
     expect(rows.length).toBe(summary.persons);
     const ids = new Set<string>();
     for (const row of rows) {
-      const [, gend, brdy, insutype, , certno] = row.split(',') as string[];
+      const [, gend, brdy, insutype, , certno] = row.split(',');
       expect(certno).toMatch(/^\d{17}[\dX]$/);
       expect(certno?.[17]).toBe(check(certno as string));
       expect(certno?.slice(6, 14)).toBe(brdy?.replace(/-/g, ''));

@@ -308,8 +308,8 @@ describe.each<Where>(['memory', 'file'])('the fixture set on a %s store', (where
       offset: String(offset),
       raw_bytes: Buffer.byteLength(want),
     });
-    for (const s of oracle?.reason_contains ?? []) expect(String(got?.['reason']).toLowerCase()).toContain(s.toLowerCase());
-    if (r.path) expect(String(got?.['reason'])).toContain(`${r.path}:`);
+    for (const s of oracle?.reason_contains ?? []) expect((got?.['reason'] as string).toLowerCase()).toContain(s.toLowerCase());
+    if (r.path) expect(got?.['reason'] as string).toContain(`${r.path}:`);
 
     const stored = (
       await db.conn.runAndReadAll(`SELECT raw FROM rejected_message WHERE line = $line`, { line: r.line })

@@ -27,7 +27,7 @@ const refOf = (file: string) => REFERENCE_FILES.find((r) => r.file === file) as 
 const byFile = (summary: readonly FileLoad[], file: string) => summary.find((s) => s.file === file) as FileLoad;
 
 async function rows(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue> = {}): Promise<Record<string, unknown>[]> {
-  return (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, unknown>[];
+  return (await conn.runAndReadAll(sql, params)).getRowObjectsJS();
 }
 
 async function one(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue> = {}): Promise<unknown> {
@@ -290,7 +290,7 @@ describe.each([
       ].join('\n'),
     });
     const insured = byFile(await loadReference(conn, dir, { piiKey: KEY }), 'insured.csv');
-    const extra = JSON.parse(String(await one(conn, `SELECT CAST(extra AS VARCHAR) FROM insured WHERE psn_no = 'P1'`)));
+    const extra: unknown = JSON.parse(String(await one(conn, `SELECT CAST(extra AS VARCHAR) FROM insured WHERE psn_no = 'P1'`)));
     expect(extra).toEqual({ psn_name: piiHash(KEY, '张伟'), remark: '低保' });
 
     expect(insured.rejected.map((r) => [r.line, r.diagnostics.map((d) => d.path)])).toEqual([[3, ['gend', 'insu_admdvs']]]);

@@ -33,7 +33,8 @@ export const chronicLongRx: Scenario = (ctx, rng, job) => {
       profile.condition ?? 'htn',
       (p) => !sim.isBusy(p, sim.today) && world.population.age(p, sim.today) >= (profile.minAge ?? 30),
     ) ?? findPerson(ctx, rng, inst, { minAge: 45, maxAge: 80 });
-  const dept = inst.depts.find((d) => profile.depts.includes(d.code)) ?? (inst.depts[0] as Institution['depts'][number]);
+  const dept: Institution['depts'][number] =
+    inst.depts.find((d) => profile.depts.includes(d.code)) ?? (inst.depts[0] as Institution['depts'][number]);
   const v = openVisit(sim, inst, person, 'chronic', rng.range(8 * 3600, 11 * 3600), profile.icd, dept, pickDoctor(rng, dept));
   const days = rng.range(Math.ceil(((rules.maxDaily(item) as number) * 30) / item.daily) + 7, 84);
   chargeProfile(sim, rng, v, profile, days);

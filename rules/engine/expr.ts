@@ -48,6 +48,13 @@ export interface ExprError {
   readonly message: string;
 }
 
+/** Thrown inside the parser only; parseExpr turns it back into an ExprError. */
+class SyntaxFailure extends Error {
+  constructor(readonly error: ExprError) {
+    super(error.message);
+  }
+}
+
 type Tok =
   | { k: 'num'; v: number; at: number }
   | { k: 'str'; v: string; at: number }
@@ -114,7 +121,7 @@ class Parser {
     return t.k === 'op' && t.v === o;
   }
   private fail(message: string, t: Tok = this.peek()): never {
-    throw { at: t.at, message } satisfies ExprError;
+    throw new SyntaxFailure({ at: t.at, message });
   }
   private expectOp(o: string): Tok {
     if (!this.isOp(o)) this.fail(`这里应为 ${o}`);
@@ -284,7 +291,7 @@ export function parseExpr(text: string): { ok: true; expr: Expr } | { ok: false;
   try {
     return { ok: true, expr: new Parser(toks).parse() };
   } catch (e) {
-    if (e && typeof e === 'object' && 'at' in e && 'message' in e) return { ok: false, error: e as ExprError };
+    if (e instanceof SyntaxFailure) return { ok: false, error: e.error };
     throw e;
   }
 }

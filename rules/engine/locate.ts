@@ -43,8 +43,8 @@ function nodeAt(root: unknown, p: readonly PropertyKey[], key = false): Node | u
         const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === seg);
         if (pair) return pair.key as Node;
       }
-      next = node.get(seg as string, true);
-    } else if (isSeq(node)) next = node.get(seg as number, true);
+      next = node.get(seg, true);
+    } else if (isSeq(node)) next = node.get(seg, true);
     if (next === undefined || next === null) return node;
     node = next as Node;
   }
@@ -133,7 +133,7 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
     const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
     let code = missing ? 'missing-field' : (ZOD_CODES[issue.code] ?? 'invalid');
     let path: readonly PropertyKey[] = issue.path;
-    if (issue.code === 'unrecognized_keys') path = [...issue.path, ...(issue.keys.slice(0, 1) as string[])];
+    if (issue.code === 'unrecognized_keys') path = [...issue.path, ...issue.keys.slice(0, 1)];
     if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
       code = 'bad-enum';
       if (issue.path[issue.path.length - 1] !== 'kind') path = [...issue.path, 'kind'];

@@ -16,7 +16,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'fundwatch.js'), ...args], {
     cwd: options.cwd ?? PACKAGE_ROOT,
-    env: env as NodeJS.ProcessEnv,
+    env: env,
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -305,6 +305,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<Broker> {
       throw new Error(
         `${(err as Error).message}\n--- ${path.join(logs, 'server.log')} (tail) ---\n${readTail(path.join(logs, 'server.log'), 30)}` +
           `\n--- ${path.join(logs, 'stdout.log')} (tail) ---\n${readTail(path.join(logs, 'stdout.log'), 30)}`,
+        { cause: err },
       );
     }
     startMs = Date.now() - started;

@@ -72,11 +72,11 @@ export async function columns(conn: DuckDBConnection, relation: string): Promise
      WHERE table_name = $t ORDER BY ordinal_position`,
     { t: relation },
   );
-  return r.map((c) => ({ name: String(c['name']), type: String(c['type']) }));
+  return r.map((c) => ({ name: c['name'] as string, type: c['type'] as string }));
 }
 
 /** Names of the base tables (temporary ones included when asked) and of the views. */
 export async function relations(conn: DuckDBConnection, kind: 'BASE TABLE' | 'VIEW' | 'LOCAL TEMPORARY'): Promise<string[]> {
   const r = await rows(conn, `SELECT table_name AS n FROM information_schema.tables WHERE table_type = $k ORDER BY 1`, { k: kind });
-  return r.map((x) => String(x['n']));
+  return r.map((x) => x['n'] as string);
 }
