@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'bench/out/', 'kafka/broker/target/', '.stryker-tmp/', 'reports/mutation/'] },
+  { ignores: ['node_modules/', 'data/', 'bench/out/', 'kafka/broker/target/', '.stryker-tmp/', 'reports/mutation/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customIssue } from '../core/diagnostics/index.js';
 import {
   Discharge,
   FeeLine,
@@ -45,12 +46,12 @@ function lines(line: z.ZodObject, field: string) {
         const k = (l as Line)[field];
         const first = seen.get(k);
         if (first !== undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, field],
-            message: '同一消息内键重复',
-            params: { code: 'duplicate-key-in-message', expected: `唯一的 ${field}`, got: `与第${first + 1}条相同 ${JSON.stringify(k)}` },
-          });
+          customIssue(
+            ctx,
+            '同一消息内键重复',
+            { code: 'duplicate-key-in-message', expected: `唯一的 ${field}`, got: `与第${first + 1}条相同 ${JSON.stringify(k)}` },
+            [i, field],
+          );
         else seen.set(k, i);
       });
     });

@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { customIssue, type IssueCode } from '../core/diagnostics/index.js';
 
 /** A rule over a whole (already field-checked) object: returns the problem, or undefined. */
 export type ObjectRule = (
   obj: Record<string, unknown>,
-) => { path: string; message: string; code: string; expected: string; got: string } | undefined;
+) => { path: string; message: string; code: IssueCode; expected: string; got: string } | undefined;
 
 const RULES = new WeakMap<z.ZodType, readonly ObjectRule[]>();
 
@@ -15,8 +16,7 @@ export function refined<T extends z.ZodObject>(schema: T, ...rules: ObjectRule[]
   const out = schema.superRefine((obj, ctx) => {
     for (const rule of rules) {
       const p = rule(obj);
-      if (p)
-        ctx.addIssue({ code: 'custom', path: [p.path], message: p.message, params: { code: p.code, expected: p.expected, got: p.got } });
+      if (p) customIssue(ctx, p.message, { code: p.code, expected: p.expected, got: p.got }, [p.path]);
     }
   });
   RULES.set(out, rules);

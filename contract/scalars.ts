@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { customIssue, describeValue, MISSING, type IssueCode } from '../core/diagnostics/index.js';
 import { plainDecimal } from './decimal.js';
 
 /**
@@ -13,7 +14,7 @@ export type ScalarKind = 'text' | 'code' | 'decimal' | 'date' | 'datetime' | 'js
 
 /** Why a value failed its check: a stable code and a short Chinese label. */
 export interface CheckFailure {
-  readonly code: string;
+  readonly code: IssueCode;
   readonly message: string;
 }
 
@@ -24,7 +25,7 @@ export interface CheckFailure {
  */
 export type Check = (v: unknown, separatorFree?: boolean) => string | CheckFailure;
 
-const fail = (code: string, message: string): CheckFailure => Object.freeze({ code, message });
+const fail = (code: IssueCode, message: string): CheckFailure => Object.freeze({ code, message });
 const INVALID_TYPE = fail('invalid-type', '类型错误');
 const TEXT_TOO_LONG = fail('text-too-long', '文本过长');
 const CODE_TOO_LONG = fail('text-too-long', '代码过长');
@@ -78,18 +79,10 @@ export function isAbsent(v: unknown): boolean {
   return v === undefined || v === null || v === '';
 }
 
-/** How a rejection reason shows the value it got. */
+/** How a rejection reason shows the value it got: a long number as its digits, else as any JSON value. */
 export function describe(v: unknown): string {
-  if (v === undefined) return '缺失';
-  if (typeof v === 'string') {
-    if (v.startsWith(LONG_NUMBER_PREFIX)) return `数字 ${v.slice(LONG_NUMBER_PREFIX.length)}`;
-    return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  }
-  if (typeof v === 'number') return `数字 ${v}`;
-  if (Array.isArray(v)) return '数组';
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return String(v);
-  return typeof v === 'object' ? '对象' : typeof v;
+  if (typeof v === 'string' && v.startsWith(LONG_NUMBER_PREFIX)) return `数字 ${v.slice(LONG_NUMBER_PREFIX.length)}`;
+  return describeValue(v);
 }
 
 function scalar<R extends boolean>(
@@ -102,12 +95,12 @@ function scalar<R extends boolean>(
   const schema = z.unknown().transform((v, ctx) => {
     if (isAbsent(v)) {
       if (!required) return undefined;
-      ctx.addIssue({ code: 'custom', message: '必填字段缺失', params: { code: 'missing-field', expected, got: '缺失' } });
+      customIssue(ctx, '必填字段缺失', { code: 'missing-field', expected, got: MISSING });
       return z.NEVER;
     }
     const r = check(v);
     if (typeof r === 'string') return r;
-    ctx.addIssue({ code: 'custom', message: r.message, params: { code: r.code, expected, got: describe(v) } });
+    customIssue(ctx, r.message, { code: r.code, expected, got: describe(v) });
     return z.NEVER;
   });
   // A missing key must not reach an object's "required key" check when the field is optional.
@@ -237,7 +230,7 @@ export function jsonOf<R extends boolean = true>(inner: z.ZodType, required: R =
   const schema = z.unknown().transform((v, ctx) => {
     if (isAbsent(v)) {
       if (!required) return undefined;
-      ctx.addIssue({ code: 'custom', message: '必填字段缺失', params: { code: 'missing-field', expected, got: '缺失' } });
+      customIssue(ctx, '必填字段缺失', { code: 'missing-field', expected, got: MISSING });
       return z.NEVER;
     }
     const r = inner.safeParse(v);

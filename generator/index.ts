@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
-import { formatKnowledgeIssue, loadKnowledge, type Knowledge } from '../rules/knowledge.js';
+import { formatIssue } from '../core/diagnostics/index.js';
+import { loadKnowledge, type Knowledge } from '../rules/knowledge.js';
 import type { Labels } from '../score/index.js';
 import { GeneratorConfig, type GeneratorConfigInput } from './config.js';
 import { catalogCsv, inspectorsCsv, institutionsCsv, insuredCsv, practitionersCsv } from './reference.js';
@@ -40,7 +41,7 @@ export interface LoadedTables {
 /** Loads knowledge tables; a table with issues is a configuration error (every issue listed). */
 export function knowledgeTables(dir: string = DEFAULT_KNOWLEDGE_DIR): LoadedTables {
   const r = loadKnowledge(dir);
-  if (!r.ok) throw new FundwatchError('config', `知识库有误:\n${r.issues.map(formatKnowledgeIssue).join('\n')}`);
+  if (!r.ok) throw new FundwatchError('config', `知识库有误:\n${r.issues.map(formatIssue).join('\n')}`);
   return { knowledge: r.knowledge, version: r.version };
 }
 

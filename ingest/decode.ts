@@ -1,8 +1,9 @@
-import { fromZodIssues, formatDiagnostic, type Diagnostic } from '../contract/diagnostics.js';
+import { contractIssues } from '../contract/diagnostics.js';
 import { Envelope, ENVELOPE_COLUMNS } from '../contract/envelope.js';
 import { MESSAGE_TYPES, type MessageType, type TableName } from '../contract/messages.js';
 import { scrubRaw, scrubText } from '../contract/pii.js';
 import { jsonText, LONG_NUMBER_PREFIX } from '../contract/scalars.js';
+import { formatFinding, type Issue, type IssueCode } from '../core/diagnostics/index.js';
 import { fastDecode } from './fast.js';
 import { protectLongNumbers } from './numbers.js';
 import { buildRows, unknownFields } from './rows.js';
@@ -33,11 +34,12 @@ export interface DecodedMessage {
 }
 
 export interface Rejection {
-  /** Code of the first diagnostic. */
-  readonly code: string;
-  /** One line a person understands: every diagnostic, formatted. */
+  /** Code of the first issue. */
+  readonly code: IssueCode;
+  /** One line a person understands: every issue, formatted. */
   readonly reason: string;
-  readonly diagnostics: readonly Diagnostic[];
+  /** Located by field path only; the source position is the lander's. */
+  readonly issues: readonly Issue[];
   /** Raw bytes with personal data replaced (contract §5). */
   readonly raw: Buffer;
   readonly msgid: string | null;
@@ -48,6 +50,16 @@ export interface Rejection {
 export type Decoded = { readonly ok: true; readonly message: DecodedMessage } | { readonly ok: false; readonly rejection: Rejection };
 
 const INFNOS = [...MESSAGE_TYPES.keys()].join('|');
+
+/** A problem with the message as a whole (or its envelope's `path`), found before any schema ran. */
+const messageIssue = (code: IssueCode, message: string, expected: string, got: string, path?: string): Issue => ({
+  code,
+  severity: 'error',
+  message,
+  expected,
+  got,
+  at: path === undefined ? {} : { path },
+});
 const ENVELOPE_KNOWN = new Set<string>([...ENVELOPE_COLUMNS, 'input']);
 
 /**
@@ -56,9 +68,7 @@ const ENVELOPE_KNOWN = new Set<string>([...ENVELOPE_COLUMNS, 'input']);
  */
 export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
   if (raw.length > MAX_MESSAGE_BYTES)
-    return reject(raw, piiKey, [
-      { code: 'message-too-large', path: '', message: '消息过大', expected: `不超过 ${MAX_MESSAGE_BYTES} 字节`, got: `${raw.length} 字节` },
-    ]);
+    return reject(raw, piiKey, [messageIssue('message-too-large', '消息过大', `不超过 ${MAX_MESSAGE_BYTES} 字节`, `${raw.length} 字节`)]);
 
   let parsed: unknown;
   let text: string;
@@ -70,18 +80,17 @@ export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
     const msg = (err as Error).message;
     const at = /at position (\d+)/.exec(msg)?.[1];
     const got = at === undefined ? (/end of JSON input/.test(msg) ? '内容不完整' : '语法错误') : `第 ${Number(at) + 1} 个字符处`;
-    return reject(raw, piiKey, [{ code: 'invalid-json', path: '', message: '不是有效的 JSON', expected: 'JSON 对象', got }]);
+    return reject(raw, piiKey, [messageIssue('invalid-json', '不是有效的 JSON', 'JSON 对象', got)]);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return reject(raw, piiKey, [
-      {
-        code: 'not-an-object',
-        path: '',
-        message: '消息不是 JSON 对象',
-        // JSON type names (typeof alone would call null an object).
-        expected: 'JSON object',
-        got: Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed,
-      },
+      // JSON type names (typeof alone would call null an object).
+      messageIssue(
+        'not-an-object',
+        '消息不是 JSON 对象',
+        'JSON object',
+        Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed,
+      ),
     ]);
   const obj = parsed as Record<string, unknown>;
 
@@ -93,29 +102,28 @@ export function decodeMessage(raw: Buffer, piiKey: string): Decoded {
   const env = Envelope.safeParse(obj);
   const infnoRaw = obj['infno'];
   const type = MESSAGE_TYPES.get(String(infnoRaw));
-  const typeIssue: Diagnostic[] =
+  const typeIssue: Issue[] =
     type || infnoRaw === undefined || infnoRaw === null || infnoRaw === ''
       ? []
-      : [{ code: 'unknown-infno', path: 'infno', message: '未知的交易编号', expected: INFNOS, got: JSON.stringify(infnoRaw) }];
+      : [messageIssue('unknown-infno', '未知的交易编号', INFNOS, JSON.stringify(infnoRaw), 'infno')];
   if (!env.success)
     return reject(
       raw,
       piiKey,
-      [...typeIssue, ...fromZodIssues(env.error.issues).filter((d) => !(typeIssue.length && d.path === 'infno'))],
+      [...typeIssue, ...contractIssues(env.error.issues, obj).filter((d) => !(typeIssue.length && d.at.path === 'infno'))],
       obj,
     );
   if (!type) return reject(raw, piiKey, typeIssue, obj);
   const body = type.input.safeParse(env.data.input);
-  if (!body.success) return reject(raw, piiKey, fromZodIssues(body.error.issues, ['input']), obj);
+  if (!body.success) return reject(raw, piiKey, contractIssues(body.error.issues, obj['input'], ['input']), obj);
   const bodyValue = body.data[type.bodyKey];
   const lines = (type.many ? bodyValue : [bodyValue]) as Record<string, unknown>[];
   return { ok: true, message: buildMessage(env.data, type, body.data, lines, piiKey) };
 }
 
-function reject(raw: Buffer, piiKey: string, found: Diagnostic[], obj?: Record<string, unknown>): Decoded {
-  // A value quoted in a diagnostic (an ID number sent as mdtrt_id …) is kept like the reason: scrubbed (contract §5).
-  const diagnostics = found.map((d) => (d.got === undefined ? d : { ...d, got: scrubText(piiKey, d.got) }));
-  const first = diagnostics[0] ?? { code: 'invalid', path: '', message: '无效' };
+function reject(raw: Buffer, piiKey: string, found: readonly Issue[], obj?: Record<string, unknown>): Decoded {
+  // A value quoted in an issue (an ID number sent as mdtrt_id …) is kept like the reason: scrubbed (contract §5).
+  const issues = found.map((d) => (d.got === undefined ? d : { ...d, got: scrubText(piiKey, d.got) }));
   const pick = (k: string) => {
     const v = obj?.[k];
     if (typeof v === 'string') return v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v;
@@ -124,9 +132,9 @@ function reject(raw: Buffer, piiKey: string, found: Diagnostic[], obj?: Record<s
   return {
     ok: false,
     rejection: {
-      code: first.code,
-      reason: scrubText(piiKey, diagnostics.map(formatDiagnostic).join('; ')),
-      diagnostics,
+      code: issues[0]?.code ?? 'invalid',
+      reason: scrubText(piiKey, issues.map(formatFinding).join('; ')),
+      issues,
       raw: scrubRaw(piiKey, raw),
       msgid: pick('msgid'),
       fixmedins_code: pick('fixmedins_code'),

@@ -132,7 +132,7 @@ export class Staging {
     appendPos(a, pos, src);
     a.appendVarchar(r.code);
     a.appendVarchar(r.reason);
-    a.appendVarchar(JSON.stringify(r.diagnostics));
+    a.appendVarchar(JSON.stringify(r.issues));
     appendText(a, r.msgid);
     appendText(a, r.fixmedins_code);
     appendText(a, r.infno);

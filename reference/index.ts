@@ -4,4 +4,5 @@
  * calls `loadReference`; `parseReference` is the pure part, usable without a database.
  */
 export { loadReference, type FileLoad, type LoadOptions, type LoadStatus } from './load.js';
-export { parseReference, type NormalisedRow, type ParsedReference, type RejectedRow } from './parse.js';
+export { parseReference, parseRecords, type NormalisedRow, type ParsedReference, type RejectedRow } from './parse.js';
+export { writeLoad } from './write.js';

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Diagnostic } from '../contract/diagnostics.js';
+import type { Issue } from '../core/diagnostics/index.js';
 import { REFERENCE_FILES, type ReferenceFile } from '../contract/reference.js';
 import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
@@ -34,7 +34,7 @@ export interface FileLoad {
   readonly rowsLoaded: number;
   readonly rowsRejected: number;
   readonly rejected: readonly RejectedRow[];
-  readonly headerIssues: readonly Diagnostic[];
+  readonly headerIssues: readonly Issue[];
 }
 
 const log = logger('reference');

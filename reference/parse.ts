@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { fromZodIssues, formatDiagnostic, type Diagnostic } from '../contract/diagnostics.js';
+import { contractIssues } from '../contract/diagnostics.js';
 import { piiHash, piiMask, scrubText } from '../contract/pii.js';
 import type { ReferenceFile } from '../contract/reference.js';
 import { columnsOfSchemas, fieldMeta, PII_FIELDS, type ColumnSpec } from '../contract/tables.js';
-import { readCsv, type CsvFailure } from './csv.js';
+import { formatFinding, type Issue, type IssueCode } from '../core/diagnostics/index.js';
+import { readCsv, type CsvFailure, type CsvRecord } from './csv.js';
 
 /** A row that passed its schema, in the layout of `<table>_version` (without `load_id`). */
 export interface NormalisedRow {
@@ -16,11 +17,12 @@ export interface NormalisedRow {
 /** A row that did not land, and why. Holds no personal data in clear. */
 export interface RejectedRow {
   readonly line: number;
-  /** Code of the first diagnostic. */
-  readonly code: string;
-  /** Every diagnostic of the row, formatted, in one line. */
+  /** Code of the first issue. */
+  readonly code: IssueCode;
+  /** Every issue of the row, formatted, in one line. */
   readonly reason: string;
-  readonly diagnostics: readonly Diagnostic[];
+  /** Located by column (`at.path`); the row is at `line`. */
+  readonly issues: readonly Issue[];
 }
 
 export interface ParsedReference {
@@ -29,7 +31,7 @@ export interface ParsedReference {
   readonly rows: readonly NormalisedRow[];
   readonly rejected: readonly RejectedRow[];
   /** Problems of the header itself, each reported once; every row is also rejected for them. */
-  readonly headerIssues: readonly Diagnostic[];
+  readonly headerIssues: readonly Issue[];
 }
 
 /** What a decoder puts where bytes were not UTF-8: the file is most likely GBK, not UTF-8. */
@@ -42,30 +44,39 @@ function shapeOf(ref: ReferenceFile): Record<string, z.ZodType> {
 }
 
 /** The header's problems: a required column missing, or a name given twice (which value is meant?). */
-function headerIssuesOf(ref: ReferenceFile, names: readonly string[]): Diagnostic[] {
-  const issues: Diagnostic[] = [];
+/** A problem of a row or of the header, at column `path` (none for the whole row). */
+const rowIssue = (code: IssueCode, path: string, message: string, expected: string, got: string): Issue => ({
+  code,
+  severity: 'error',
+  message,
+  expected,
+  got,
+  at: path ? { path } : {},
+});
+
+function headerIssuesOf(ref: ReferenceFile, names: readonly string[]): Issue[] {
+  const issues: Issue[] = [];
   for (const [name, field] of Object.entries(shapeOf(ref))) {
     if (fieldMeta(field).required && !names.includes(name))
-      issues.push({ code: 'missing-column', path: name, message: '缺少必需列', expected: `表头含 ${name}`, got: '缺失' });
+      issues.push(rowIssue('missing-column', name, '缺少必需列', `表头含 ${name}`, '缺失'));
   }
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name))
-      issues.push({ code: 'duplicate-column', path: name, message: '列名重复', expected: '每列名称唯一', got: '出现多次' });
+    if (seen.has(name)) issues.push(rowIssue('duplicate-column', name, '列名重复', '每列名称唯一', '出现多次'));
     seen.add(name);
   }
   return issues;
 }
 
 /** Values shown in diagnostics may still hold an ID number (e.g. in a non-PII field): scrub them. */
-function rejection(line: number, diagnostics: readonly Diagnostic[], piiKey: string): RejectedRow {
-  const clean = diagnostics.map((d) => (d.got === undefined ? d : { ...d, got: scrubText(piiKey, d.got) }));
-  return { line, code: clean[0]?.code ?? 'invalid', reason: scrubText(piiKey, clean.map(formatDiagnostic).join('; ')), diagnostics: clean };
+function rejection(line: number, issues: readonly Issue[], piiKey: string): RejectedRow {
+  const clean = issues.map((d) => (d.got === undefined ? d : { ...d, got: scrubText(piiKey, d.got) }));
+  return { line, code: clean[0]?.code ?? 'invalid', reason: scrubText(piiKey, clean.map(formatFinding).join('; ')), issues: clean };
 }
 
 function failureRejection(f: CsvFailure, piiKey: string): RejectedRow {
   const range = f.lastLine > f.line ? `第 ${f.line}–${f.lastLine} 行未能读取` : `第 ${f.line} 行未能读取`;
-  return rejection(f.line, [{ code: 'csv-syntax', path: '', message: f.message, expected: '合法的 CSV', got: range }], piiKey);
+  return rejection(f.line, [rowIssue('csv-syntax', '', f.message, '合法的 CSV', range)], piiKey);
 }
 
 /** One valid row in table layout: PII fields become hash and mask, unknown non-empty cells go to `extra`. */
@@ -98,13 +109,13 @@ function normalise(
 interface HeaderPlan {
   readonly names: readonly string[];
   readonly known: readonly boolean[];
-  readonly issues: readonly Diagnostic[];
+  readonly issues: readonly Issue[];
   readonly missing: ReadonlySet<string>;
 }
 
 type RowCheck =
   | { readonly ok: true; readonly data: Record<string, unknown>; readonly unknown: Record<string, string> | undefined }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+  | { readonly ok: false; readonly issues: readonly Issue[] };
 
 /** Every problem of one data row (style item 3: collect them all), or its parsed values. */
 function checkRow(
@@ -114,17 +125,11 @@ function checkRow(
   line: number,
   firstLineOfKey: Map<string, number>,
 ): RowCheck {
-  const diagnostics: Diagnostic[] = [...plan.issues];
+  const issues: Issue[] = [...plan.issues];
   if (fields.length !== plan.names.length) {
     // Cells no longer line up with the header: checking their values would report nonsense.
-    diagnostics.push({
-      code: 'field-count',
-      path: '',
-      message: '字段数与表头不符',
-      expected: `${plan.names.length} 个字段`,
-      got: `${fields.length} 个字段`,
-    });
-    return { ok: false, diagnostics };
+    issues.push(rowIssue('field-count', '', '字段数与表头不符', `${plan.names.length} 个字段`, `${fields.length} 个字段`));
+    return { ok: false, issues };
   }
   const input: Record<string, string> = {};
   let unknown: [string, string][] | undefined;
@@ -132,13 +137,7 @@ function checkRow(
     const name = plan.names[i] as string;
     const v = fields[i] as string;
     if (v.includes(REPLACEMENT_CHAR))
-      diagnostics.push({
-        code: 'invalid-encoding',
-        path: name,
-        message: '含有无法识别的字符',
-        expected: 'UTF-8 编码文本',
-        got: '非 UTF-8 字节',
-      });
+      issues.push(rowIssue('invalid-encoding', name, '含有无法识别的字符', 'UTF-8 编码文本', '非 UTF-8 字节'));
     if (plan.known[i]) input[name] = v;
     else if (v !== '') (unknown ??= []).push([name, v]);
   }
@@ -149,19 +148,19 @@ function checkRow(
     if (first === undefined) firstLineOfKey.set(key, line);
     // Right after the header's issues, so a repeated key is the row's code whatever else is wrong.
     else
-      diagnostics.splice(plan.issues.length, 0, {
-        code: 'duplicate-key',
-        path: ref.key,
-        message: '主键重复',
-        expected: '文件内唯一',
-        got: `${JSON.stringify(key)}, 首次出现于第 ${first} 行`,
-      });
+      issues.splice(
+        plan.issues.length,
+        0,
+        rowIssue('duplicate-key', ref.key, '主键重复', '文件内唯一', `${JSON.stringify(key)}, 首次出现于第 ${first} 行`),
+      );
   }
   const parsed = ref.schema.safeParse(input);
   if (!parsed.success)
     // A missing column was already reported as such; its cells' "missing field" would only repeat it.
-    diagnostics.push(...fromZodIssues(parsed.error.issues).filter((d) => !(d.code === 'missing-field' && plan.missing.has(d.path))));
-  if (!parsed.success || diagnostics.length > 0) return { ok: false, diagnostics };
+    issues.push(
+      ...contractIssues(parsed.error.issues, input).filter((d) => !(d.code === 'missing-field' && plan.missing.has(d.at.path ?? ''))),
+    );
+  if (!parsed.success || issues.length > 0) return { ok: false, issues };
   // fromEntries defines own keys, so a header cell named `__proto__` stays a plain key.
   return { ok: true, data: parsed.data, unknown: unknown && Object.fromEntries(unknown) };
 }
@@ -181,32 +180,40 @@ function checkRow(
  * - Text that was not UTF-8 (replacement characters) rejects the row: most likely a GBK export.
  */
 export function parseReference(ref: ReferenceFile, text: string, piiKey: string): ParsedReference {
+  const { records, failure } = readCsv(text);
+  const parsed = parseRecords(ref, records, piiKey);
+  return failure ? { ...parsed, rejected: [...parsed.rejected, failureRejection(failure, piiKey)] } : parsed;
+}
+
+/**
+ * The records of a reference file (the first is the header), already split into cells: what
+ * parseReference does after reading the CSV. Rule tests give their reference rows this way.
+ */
+export function parseRecords(ref: ReferenceFile, records: readonly CsvRecord[], piiKey: string): ParsedReference {
   const shape = shapeOf(ref);
   const columns = [...columnsOfSchemas([ref.schema]), { name: 'extra', sql: 'JSON' }];
-  const { records, failure } = readCsv(text);
   const [header, ...body] = records;
   const rejected: RejectedRow[] = [];
   const rows: NormalisedRow[] = [];
-  let headerIssues: readonly Diagnostic[];
+  let headerIssues: readonly Issue[];
 
   if (!header) {
-    headerIssues = [{ code: 'empty-file', path: '', message: '文件为空', expected: '表头行', got: '没有内容' }];
+    headerIssues = [rowIssue('empty-file', '', '文件为空', '表头行', '没有内容')];
   } else {
     const issues = headerIssuesOf(ref, header.fields);
     const plan: HeaderPlan = {
       names: header.fields,
       known: header.fields.map((n) => Object.hasOwn(shape, n)),
       issues,
-      missing: new Set(issues.filter((d) => d.code === 'missing-column').map((d) => d.path)),
+      missing: new Set(issues.filter((d) => d.code === 'missing-column').map((d) => d.at.path ?? '')),
     };
     headerIssues = issues;
     const firstLineOfKey = new Map<string, number>();
     for (const { line, fields } of body) {
       const r = checkRow(ref, plan, fields, line, firstLineOfKey);
       if (r.ok) rows.push({ line, values: normalise(columns, r.data, r.unknown, piiKey) });
-      else rejected.push(rejection(line, r.diagnostics, piiKey));
+      else rejected.push(rejection(line, r.issues, piiKey));
     }
   }
-  if (failure) rejected.push(failureRejection(failure, piiKey));
   return { columns, rows, rejected, headerIssues };
 }

@@ -1,7 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { formatDiagnostic } from '../contract/diagnostics.js';
 import type { ReferenceFile } from '../contract/reference.js';
 import type { ColumnSpec } from '../contract/tables.js';
+import { formatFinding } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
 import type { ParsedReference } from './parse.js';
 
@@ -53,7 +53,7 @@ async function stage(conn: DuckDBConnection, parsed: ParsedReference): Promise<v
   for (const d of parsed.headerIssues) {
     rej.appendInteger(1);
     rej.appendVarchar(d.code);
-    rej.appendVarchar(formatDiagnostic(d));
+    rej.appendVarchar(formatFinding(d));
     rej.appendVarchar(JSON.stringify([d]));
     rej.endRow();
   }
@@ -61,7 +61,7 @@ async function stage(conn: DuckDBConnection, parsed: ParsedReference): Promise<v
     rej.appendInteger(r.line);
     rej.appendVarchar(r.code);
     rej.appendVarchar(r.reason);
-    rej.appendVarchar(JSON.stringify(r.diagnostics));
+    rej.appendVarchar(JSON.stringify(r.issues));
     rej.endRow();
   }
   rej.closeSync();

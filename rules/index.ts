@@ -5,8 +5,7 @@
  */
 export { Rule, RuleTest } from './engine/schema.js';
 export { compileRule, compileText, type CompiledRule, type CompileResult } from './engine/compile.js';
-export type { LocatedIssue } from './engine/locate.js';
-export { lintTexts, buildLock, formatIssue, Lock, sha256 } from './engine/lint.js';
+export { lintTexts, buildLock, Lock, sha256 } from './engine/lint.js';
 export { explainRule } from './engine/explain.js';
 export { LISTS } from './engine/lists.js';
 export {
@@ -22,6 +21,7 @@ export {
 } from './run/library.js';
 export { detect, evaluate, runnable, ruleKnowledgeVersion, type RuleRun, type Window } from './run/detect.js';
 export { loadLists } from './run/knowledge.js';
-export { runRuleTest, loadTestRows, type TestOutcome } from './run/test-rule.js';
+export { runRuleTest, type TestOutcome } from './run/test-rule.js';
+export { loadGiven, TEST_TABLES } from './run/test-data.js';
 export { lintPaths, lockPaths, lockFileFor } from './run/lint-files.js';
 export { preview, type Preview } from './run/preview.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
+import { MED_TYPE } from '../contract/codes.js';
+import { byPosition, customIssue, parseYaml, type Issue } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
 
 /**
@@ -35,9 +36,9 @@ const AgeRestricted = z
   })
   .superRefine((e, ctx) => {
     if (e.min_age === undefined && e.max_age === undefined)
-      ctx.addIssue({ code: 'custom', path: ['max_age'], message: 'min_age 与 max_age 至少要有一个', params: { code: 'missing-bound' } });
+      customIssue(ctx, 'min_age 与 max_age 至少要有一个', { code: 'missing-bound' }, ['max_age']);
     if (e.min_age !== undefined && e.max_age !== undefined && e.min_age >= e.max_age)
-      ctx.addIssue({ code: 'custom', path: ['max_age'], message: 'max_age 必须大于 min_age', params: { code: 'empty-range' } });
+      customIssue(ctx, 'max_age 必须大于 min_age', { code: 'empty-range' }, ['max_age']);
   });
 
 /** 互斥项目: the two items must not both be charged within `scope` (one day, or one visit). */
@@ -45,7 +46,7 @@ const MutuallyExclusive = z
   .strictObject({ items: z.tuple([item, item]), scope: z.enum(['day', 'visit']), reason })
   .superRefine((e, ctx) => {
     if (e.items[0].med_list_codg === e.items[1].med_list_codg)
-      ctx.addIssue({ code: 'custom', path: ['items', 1, 'med_list_codg'], message: '互斥的两项不能相同', params: { code: 'same-item' } });
+      customIssue(ctx, '互斥的两项不能相同', { code: 'same-item' }, ['items', 1, 'med_list_codg']);
   });
 
 /**
@@ -62,17 +63,11 @@ const Bundle = z
     reason,
   })
   .superRefine((e, ctx) => {
-    if (e.min_components > e.components.length)
-      ctx.addIssue({ code: 'custom', path: ['min_components'], message: 'min_components 超过组成项目数', params: { code: 'too-many' } });
+    if (e.min_components > e.components.length) customIssue(ctx, 'min_components 超过组成项目数', { code: 'too-many' }, ['min_components']);
     const seen = new Set<string>([e.med_list_codg]);
     e.components.forEach((c, i) => {
       if (seen.has(c.med_list_codg))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['components', i, 'med_list_codg'],
-          message: '组成项目重复或与打包项目相同',
-          params: { code: 'duplicate-key' },
-        });
+        customIssue(ctx, '组成项目重复或与打包项目相同', { code: 'duplicate-key' }, ['components', i, 'med_list_codg']);
       seen.add(c.med_list_codg);
     });
   });
@@ -114,19 +109,14 @@ const ScopeRestricted = z
     name,
     min_hosp_lv: z.enum(['2', '3']).optional(),
     med_type_classes: z
-      .array(z.enum(['11', '12', '13', '14', '21', '22', '24', '25', '28', '41', '51', '52']))
+      .array(z.enum(Object.keys(MED_TYPE) as [string, ...string[]]))
       .min(1)
       .optional(),
     reason,
   })
   .superRefine((e, ctx) => {
     if (e.min_hosp_lv === undefined && e.med_type_classes === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['min_hosp_lv'],
-        message: 'min_hosp_lv 与 med_type_classes 至少要有一个',
-        params: { code: 'missing-bound' },
-      });
+      customIssue(ctx, 'min_hosp_lv 与 med_type_classes 至少要有一个', { code: 'missing-bound' }, ['min_hosp_lv']);
   });
 
 function table<E extends z.ZodType>(entry: E) {
@@ -175,111 +165,52 @@ export type KnowledgeTable<N extends KnowledgeName> = z.output<(typeof KNOWLEDGE
 export type KnowledgeEntry<N extends KnowledgeName> = KnowledgeTable<N>['entries'][number];
 export type Knowledge = { readonly [N in KnowledgeName]: KnowledgeTable<N> };
 
-/** A located problem in a knowledge file (style item 3): stable code, field path, 1-based line and column. */
-export interface KnowledgeIssue {
-  readonly code: string;
-  readonly file: string;
-  readonly path: string;
-  readonly line: number;
-  readonly col: number;
-  readonly message: string;
-}
-
 export type ParsedKnowledge<N extends KnowledgeName> =
-  { readonly ok: true; readonly table: KnowledgeTable<N> } | { readonly ok: false; readonly issues: readonly KnowledgeIssue[] };
-
-function pathText(p: readonly PropertyKey[]): string {
-  let out = '';
-  for (const seg of p) out += typeof seg === 'number' ? `[${seg}]` : `${out ? '.' : ''}${String(seg)}`;
-  return out;
-}
-
-/** The deepest YAML node along `p` that exists: a missing key is reported where its parent is. */
-function nodeAt(root: unknown, p: readonly PropertyKey[]): Node | undefined {
-  let node = root as Node | undefined;
-  for (const seg of p) {
-    let next: unknown;
-    if (isMap(node)) next = node.get(seg, true);
-    else if (isSeq(node)) next = node.get(seg, true);
-    if (next === undefined || next === null) return node;
-    node = next as Node;
-  }
-  return node;
-}
-
-const ZOD_CODES: Record<string, string> = {
-  invalid_type: 'invalid-type',
-  invalid_value: 'invalid-enum',
-  unrecognized_keys: 'unknown-field',
-  too_small: 'too-small',
-  too_big: 'too-big',
-  invalid_format: 'invalid-format',
-};
+  { readonly ok: true; readonly table: KnowledgeTable<N> } | { readonly ok: false; readonly issues: readonly Issue[] };
 
 /**
  * Parses one knowledge table. Pure: YAML text in, the validated table or every issue found (with
  * line and column), never a throw. `name` is the table name (the file name without `.yaml`).
  */
 export function parseKnowledge<N extends KnowledgeName>(name: N, text: string, file = `${name}.yaml`): ParsedKnowledge<N> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = (offset: number) => lineCounter.linePos(offset);
-  const issues: KnowledgeIssue[] = [];
-  for (const e of doc.errors) {
-    const pos = at(e.pos[0]);
-    issues.push({ code: 'yaml-syntax', file, path: '', line: pos.line, col: pos.col, message: `YAML 语法错误: ${e.code}` });
-  }
-  if (issues.length) return { ok: false, issues };
-  const raw = doc.toJS() as unknown;
-  const parsed = KNOWLEDGE_SCHEMAS[name].safeParse(raw);
-  const located = (path: readonly PropertyKey[]) => at(nodeAt(doc.contents, path)?.range?.[0] ?? 0);
+  const parsed = parseYaml(text, file, KNOWLEDGE_SCHEMAS[name]);
+  const yaml = parsed.yaml;
+  if (!yaml) return { ok: false, issues: parsed.ok ? [] : parsed.issues };
+  // Duplicates are found in the raw entries, so they are reported even when other entries have errors.
+  const raw = yaml.value;
   const entries = raw && typeof raw === 'object' && Array.isArray((raw as Raw)['entries']) ? ((raw as Raw)['entries'] as unknown[]) : [];
   const key = KEYS[name];
   const first = new Map<string, number>();
+  const issues: Issue[] = parsed.ok ? [] : [...parsed.issues];
   entries.forEach((e, i) => {
     const k = key && e && typeof e === 'object' ? key.of(e as Raw) : undefined;
     if (k === undefined || !key) return;
     const seen = first.get(k);
     if (seen === undefined) first.set(k, i);
-    else {
-      const pos = located(['entries', i, key.field]);
-      issues.push({
-        code: 'duplicate-key',
-        file,
-        path: `entries[${i}].${key.field}`,
-        line: pos.line,
-        col: pos.col,
-        message: `重复的条目, 与第 ${seen + 1} 条相同`,
-      });
-    }
+    else
+      issues.push(
+        yaml.locate({
+          code: 'duplicate-key',
+          severity: 'error',
+          message: `重复的条目, 与第 ${seen + 1} 条相同`,
+          path: ['entries', i, key.field],
+        }),
+      );
   });
-  if (parsed.success && issues.length === 0) return { ok: true, table: parsed.data as KnowledgeTable<N> };
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
-    const pos = located(issue.path);
-    const custom = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
-    issues.push({
-      code: custom ?? ZOD_CODES[issue.code] ?? 'invalid',
-      file,
-      path: pathText(issue.path),
-      line: pos.line,
-      col: pos.col,
-      message: issue.message,
-    });
-  }
-  issues.sort((a, b) => a.line - b.line || a.col - b.col);
-  return { ok: false, issues };
+  if (parsed.ok && issues.length === 0) return { ok: true, table: parsed.value as KnowledgeTable<N> };
+  return { ok: false, issues: issues.sort(byPosition) };
 }
 
 export type LoadedKnowledge =
   | { readonly ok: true; readonly knowledge: Knowledge; readonly version: string }
-  | { readonly ok: false; readonly issues: readonly KnowledgeIssue[] };
+  | { readonly ok: false; readonly issues: readonly Issue[] };
 
 /**
  * Reads every table of `dir` (`<name>.yaml`) and parses it; collects the issues of all files. A
  * missing table is an issue; an unreadable file is an I/O error (thrown).
  */
 export function loadKnowledge(dir: string): LoadedKnowledge {
-  const issues: KnowledgeIssue[] = [];
+  const issues: Issue[] = [];
   const tables: Partial<Record<KnowledgeName, unknown>> = {};
   for (const name of KNOWLEDGE_NAMES) {
     const file = path.join(dir, `${name}.yaml`);
@@ -288,7 +219,7 @@ export function loadKnowledge(dir: string): LoadedKnowledge {
       text = readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        issues.push({ code: 'missing-table', file, path: '', line: 1, col: 1, message: `缺少知识库表 ${name}.yaml` });
+        issues.push({ code: 'missing-table', severity: 'error', message: `缺少知识库表 ${name}.yaml`, at: { file } });
         continue;
       }
       throw new FundwatchError('io', `无法读取知识库文件 ${file}`, { cause: err });
@@ -308,9 +239,4 @@ export function knowledgeVersion(knowledge: Knowledge, names: readonly Knowledge
     .sort()
     .map((n) => `${n}@${knowledge[n].version}`)
     .join(';');
-}
-
-/** `rules/knowledge/bundles.yaml:12:7: 重复的条目 … [duplicate-key] (entries[3].med_list_codg)` */
-export function formatKnowledgeIssue(i: KnowledgeIssue): string {
-  return `${i.file}:${i.line}:${i.col}: ${i.message} [${i.code}]${i.path ? ` (${i.path})` : ''}`;
 }

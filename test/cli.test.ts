@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
+import { formatLocation, Issue } from '../core/diagnostics/index.js';
 import { runCli } from './support/cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fundwatch-cli-'));
@@ -106,8 +107,23 @@ describe('fundwatch CLI', () => {
       expect(s.counts.find((c) => c.table === t)?.current, t).toBe(expected.current[t]?.count);
     expect(s.messages).toBe(expected.messages.accepted);
     expect(s.rejected).toBe(expected.messages.rejected);
+    // One issue per line, located at the message's file and line; every rejected message has at least one.
     const rejected = runCli(['rejected', 'list', '--db', db, '--json']);
-    expect(rejected.stdout.trim().split('\n')).toHaveLength(expected.messages.rejected);
+    const issues = rejected.stdout
+      .trim()
+      .split('\n')
+      .map((l) => Issue.parse(JSON.parse(l)));
+    expect(new Set(issues.map((i) => formatLocation(i.at))).size).toBe(expected.messages.rejected);
+    expect(issues.every((i) => i.at.file?.endsWith('06-invalid.ndjson') && (i.at.line ?? 0) > 0)).toBe(true);
+    // Any of those locations shows the message, personal data replaced.
+    const first = issues.find((i) => i.code === 'missing-field' && i.at.path === 'input.setlinfo.setl_id') as Issue;
+    const shown = runCli(['rejected', 'show', formatLocation(first.at), '--db', db]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('[missing-field] input.setlinfo.setl_id: 必填字段缺失');
+    expect(shown.stdout).toContain('"infno":"2207"');
+    expect(shown.stdout).not.toContain('51180220160618005X');
+    expect(shown.stdout).not.toContain('刘洋');
+    expect(runCli(['rejected', 'show', 'no-such.ndjson:1', '--db', db]).code).toBe(2);
   });
 
   it('runs the demo from any working directory on a fresh database', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Visit } from '../contract/bodies.js';
 import { plainDecimal } from '../contract/decimal.js';
-import { fromZodIssues } from '../contract/diagnostics.js';
+import { contractIssues } from '../contract/diagnostics.js';
 import { piiHash, piiMask, scrubRaw, scrubText } from '../contract/pii.js';
 import { amount, code, date, datetime, decimal, LONG_NUMBER_PREFIX, price, quantity, text } from '../contract/scalars.js';
 import { decodeMessage, type Decoded, type DecodedMessage, type Rejection } from '../ingest/decode.js';
@@ -11,10 +11,10 @@ import { protectLongNumbers } from '../ingest/numbers.js';
 import { PII_KEY } from './support/fixtures.js';
 import { feeMessage, messageText, raw, rowCells, visitMessage } from './support/messages.js';
 
-/** A scalar's verdict: the normalised value, or the code of the first diagnostic. */
+/** A scalar's verdict: the normalised value, or the code of the first issue. */
 function verdict(schema: z.ZodType, v: unknown): { value: unknown } | { code: string | undefined } {
   const r = schema.safeParse(v);
-  return r.success ? { value: r.data } : { code: fromZodIssues(r.error.issues)[0]?.code };
+  return r.success ? { value: r.data } : { code: contractIssues(r.error.issues, v)[0]?.code };
 }
 
 function accepted(d: Decoded): DecodedMessage {
@@ -134,7 +134,7 @@ describe('long numbers (more than 15 significant digits keep their source text)'
 
   it('a long number where text is expected is a type error, shown as the number sent', () => {
     const r = rejected(decodeMessage(feeMessage({ mdtrt_id: raw('12345678901234567') }), PII_KEY));
-    expect(r.diagnostics[0]).toMatchObject({ code: 'invalid-type', path: 'input.feedetail[0].mdtrt_id', got: '数字 12345678901234567' });
+    expect(r.issues[0]).toMatchObject({ code: 'invalid-type', at: { path: 'input.feedetail[0].mdtrt_id' }, got: '数字 12345678901234567' });
     // eslint-disable-next-line no-control-regex -- the staging separators must not reach a reason
     expect(r.reason).not.toMatch(/[\u001c-\u001f]/);
   });
@@ -241,8 +241,15 @@ describe('"" and null count as absent', () => {
     ['missing', undefined],
   ])('a required field %s is a missing field', (_label, value) => {
     const r = rejected(decodeMessage(visitMessage({ mdtrt_id: value }), PII_KEY));
-    expect(r.diagnostics).toEqual([
-      { code: 'missing-field', path: 'input.data.mdtrt_id', message: '必填字段缺失', expected: '文本(最长30)', got: '缺失' },
+    expect(r.issues).toEqual([
+      {
+        code: 'missing-field',
+        severity: 'error',
+        message: '必填字段缺失',
+        expected: '文本(最长30)',
+        got: '缺失',
+        at: { path: 'input.data.mdtrt_id' },
+      },
     ]);
   });
 });
@@ -309,7 +316,7 @@ describe('text', () => {
     expect(verdict(amount(), '\u001fN:5')).toEqual({ code: 'invalid-decimal' });
     expect(verdict(code(10), '\u001fN:11')).toEqual({ code: 'control-character' });
     const r = rejected(decodeMessage(feeMessage({ cnt: '\u001fN:5' }), PII_KEY));
-    expect(r.diagnostics[0]).toMatchObject({ code: 'invalid-decimal', path: 'input.feedetail[0].cnt' });
+    expect(r.issues[0]).toMatchObject({ code: 'invalid-decimal', at: { path: 'input.feedetail[0].cnt' } });
   });
 
   it('other control characters are not separators: a tab is text', () => {
@@ -378,11 +385,11 @@ describe('personal data (contract §5)', () => {
     expect(scrubText(PII_KEY, `id ${value}`)).toBe(`id ${hmac(PII_KEY, value)}`);
   });
 
-  it('an ID number sent in a non-PII field is scrubbed from the reason and the diagnostics', () => {
+  it('an ID number sent in a non-PII field is scrubbed from the reason and the issues', () => {
     const r = rejected(decodeMessage(feeMessage({ mdtrt_id: raw('511802196804120310') }), PII_KEY));
-    expect(JSON.stringify(r.diagnostics)).not.toContain('511802196804120310');
+    expect(JSON.stringify(r.issues)).not.toContain('511802196804120310');
     expect(r.reason).not.toContain('511802196804120310');
-    expect(r.diagnostics[0]?.got).toBe(`数字 ${hmac(PII_KEY, '511802196804120310')}`);
+    expect(r.issues[0]?.got).toBe(`数字 ${hmac(PII_KEY, '511802196804120310')}`);
     expect(r.raw.toString()).not.toContain('511802196804120310');
   });
 });

@@ -1,17 +1,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerHits } from '../cli/commands/hits.js';
+import { formatIssue, parseYaml } from '../core/diagnostics/index.js';
 import {
   compileText,
   detect,
   knowledgeOrThrow,
   LIBRARY_DIR,
   loadRules,
-  loadTestRows,
+  loadGiven,
   readText,
+  RuleTest,
   runnable,
   runRuleTest,
   testFileOf,
@@ -88,14 +89,13 @@ describe('rules test', () => {
   });
 });
 
-/** Every rule's test rows, merged into one store (their keys do not collide: H/V numbers per file differ by table). */
-async function loadAllTestRows(conn: DuckDBConnection): Promise<void> {
+/** Three rules' test rows, merged into one store (their keys do not collide: H/V numbers per file differ by table). */
+async function loadAllTestRows(store: Store): Promise<void> {
   for (const id of ['gender-restricted-item', 'split-admission', 'inventory-sold-beyond-stock']) {
-    const doc = parseDocument(readFileSync(path.join(LIBRARY_DIR, `${id}.test.yaml`), 'utf8')).toJS() as {
-      given: Record<string, Record<string, string | number>[]>;
-    };
-    const issues = await loadTestRows(conn, doc.given, id);
-    expect(issues).toEqual([]);
+    const file = path.join(LIBRARY_DIR, `${id}.test.yaml`);
+    const t = parseYaml(readFileSync(file, 'utf8'), file, RuleTest);
+    if (!t.ok) throw new Error(t.issues.map(formatIssue).join('\n'));
+    expect(await loadGiven(store, t.value.given, t.yaml)).toEqual([]);
   }
 }
 
@@ -112,7 +112,7 @@ describe('detect', () => {
   beforeAll(async () => {
     store = await openStore(path.join(tmp, 'detect.duckdb'));
     conn = await store.connect();
-    await loadAllTestRows(conn);
+    await loadAllTestRows(store);
     rules = runnable(library.rules.map((r) => r.compiled));
   });
   afterAll(async () => {
@@ -195,9 +195,7 @@ describe('the CLI of detect, explain and preview', () => {
   beforeAll(async () => {
     db = path.join(tmp, 'cli.duckdb');
     const s = await openStore(db);
-    const c = await s.connect();
-    await loadAllTestRows(c);
-    c.closeSync();
+    await loadAllTestRows(s);
     await s.close();
   });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { buildCatalogue } from '../generator/catalogue.js';
-import { formatKnowledgeIssue, KNOWLEDGE_NAMES, knowledgeVersion, loadKnowledge, parseKnowledge } from '../rules/knowledge.js';
+import { formatIssue } from '../core/diagnostics/index.js';
+import { KNOWLEDGE_NAMES, knowledgeVersion, loadKnowledge, parseKnowledge } from '../rules/knowledge.js';
 
 /**
  * The knowledge tables (rules/knowledge/*.yaml): every table valid, every code known to the
@@ -20,7 +21,7 @@ describe('knowledge tables', () => {
   const loaded = loadKnowledge(DIR);
 
   it('load, every table, with versions', () => {
-    if (!loaded.ok) throw new Error(loaded.issues.map(formatKnowledgeIssue).join('\n'));
+    if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
     expect(KNOWLEDGE_NAMES).toEqual([
       'age-restricted',
       'bundles',
@@ -81,14 +82,14 @@ describe('parseKnowledge on bad tables', () => {
     const r = parseKnowledge('gender-restricted', text);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    const at = (code: string) => r.issues.filter((i) => i.code === code).map((i) => [i.path, i.line]);
+    const at = (code: string) => r.issues.filter((i) => i.code === code).map((i) => [i.at.path, i.at.line]);
     expect(at('duplicate-key')).toEqual([['entries[1].med_list_codg', 5]]);
     expect(at('invalid-enum')).toEqual([['entries[2].gend', 6]]);
     expect(at('invalid-type')).toEqual([['entries[3].med_list_codg', 7]]);
-    expect(at('unknown-field')).toEqual([['entries[4]', 8]]);
-    expect(r.issues.every((i) => i.col >= 1 && i.file === 'gender-restricted.yaml')).toBe(true);
-    expect(formatKnowledgeIssue(r.issues.find((i) => i.code === 'duplicate-key') as (typeof r.issues)[number])).toMatch(
-      /^gender-restricted\.yaml:5:\d+: 重复的条目, 与第 1 条相同 \[duplicate-key\] \(entries\[1\]\.med_list_codg\)$/,
+    expect(at('unknown-field')).toEqual([['entries[4].colour', 8]]);
+    expect(r.issues.every((i) => (i.at.col ?? 0) >= 1 && i.at.file === 'gender-restricted.yaml')).toBe(true);
+    expect(formatIssue(r.issues.find((i) => i.code === 'duplicate-key') as (typeof r.issues)[number])).toMatch(
+      /^gender-restricted\.yaml:5:\d+ 错误 \[duplicate-key\] entries\[1\]\.med_list_codg: 重复的条目, 与第 1 条相同$/,
     );
   });
 
@@ -102,7 +103,7 @@ describe('parseKnowledge on bad tables', () => {
       'bundles',
       'version: 1\ndescription: 测试\nentries:\n  - med_list_codg: B1234567\n    name: 组合\n    components: [{ med_list_codg: C1234567, name: 一 }, { med_list_codg: C1234567, name: 一 }]\n    min_components: 3\n    scope: day\n    reason: 最少项数超过组成项目数\n',
     );
-    expect(bundle.ok ? [] : bundle.issues.map((i) => [i.code, i.line])).toEqual([
+    expect(bundle.ok ? [] : bundle.issues.map((i) => [i.code, i.at.line])).toEqual([
       ['duplicate-key', 6],
       ['too-many', 7],
     ]);
@@ -118,7 +119,7 @@ describe('parseKnowledge on bad tables', () => {
     expect(syntax.ok).toBe(false);
     if (!syntax.ok) expect(syntax.issues[0]).toMatchObject({ code: 'yaml-syntax' });
     const missing = parseKnowledge('days-supply', 'entries: []\n');
-    expect(missing.ok ? [] : missing.issues.map((i) => i.path).sort()).toEqual(['description', 'entries', 'version']);
+    expect(missing.ok ? [] : missing.issues.map((i) => i.at.path).sort()).toEqual(['description', 'entries', 'version']);
   });
 
   it('loadKnowledge collects the issues of every file, and reports a missing table', () => {
@@ -129,7 +130,7 @@ describe('parseKnowledge on bad tables', () => {
     const r = loadKnowledge(dir);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.issues.map((i) => [path.basename(i.file), i.code])).toEqual([
+    expect(r.issues.map((i) => [path.basename(i.at.file ?? ''), i.code])).toEqual([
       ['bundles.yaml', 'missing-table'],
       ['days-supply.yaml', 'too-small'],
       ['days-supply.yaml', 'too-small'],

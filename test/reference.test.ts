@@ -179,7 +179,7 @@ describe.each([
       const r = catalog.rejected[i];
       expect(r?.reason).toContain(b.field);
       expect(r?.reason).toContain(b.value);
-      expect(r?.diagnostics.map((d) => d.path)).toEqual([b.field]);
+      expect(r?.issues.map((d) => d.at.path)).toEqual([b.field]);
     }
     expect(catalog.rejected.map((r) => r.code)).toEqual(['invalid-decimal', 'invalid-enum']);
     const total = expected.reference_counts['catalog.csv'] as number;
@@ -199,7 +199,7 @@ describe.each([
 
     const stored = await rows(
       conn,
-      `SELECT load_id, file, line, code, reason, json_extract_string(diagnostics, '$[0].path') AS path FROM reference_rejected ORDER BY line`,
+      `SELECT load_id, file, line, code, reason, json_extract_string(diagnostics, '$[0].at.path') AS path FROM reference_rejected ORDER BY line`,
     );
     expect(stored).toEqual(
       catalog.rejected.map((r, i) => ({
@@ -220,14 +220,21 @@ describe.each([
     });
     const catalog = byFile(await loadReference(conn, dir, { piiKey: KEY }), 'catalog.csv');
     expect(catalog.headerIssues).toEqual([
-      { code: 'missing-column', path: 'list_type', message: '缺少必需列', expected: '表头含 list_type', got: '缺失' },
+      {
+        code: 'missing-column',
+        severity: 'error',
+        message: '缺少必需列',
+        expected: '表头含 list_type',
+        got: '缺失',
+        at: { path: 'list_type' },
+      },
     ]);
     expect(catalog.rejected.map((r) => [r.line, r.code])).toEqual([
       [2, 'missing-column'],
       [3, 'missing-column'],
     ]);
     // Its own bad value is still reported; the missing column is not repeated as a missing field.
-    expect(catalog.rejected[1]?.diagnostics.map((d) => `${d.code}@${d.path}`)).toEqual([
+    expect(catalog.rejected[1]?.issues.map((d) => `${d.code}@${d.at.path}`)).toEqual([
       'missing-column@list_type',
       'invalid-decimal@pric_uplmt_amt',
     ]);
@@ -271,7 +278,7 @@ describe.each([
       [4, 'duplicate-key'],
       [5, 'duplicate-key'],
     ]);
-    expect(inst.rejected[0]?.diagnostics[0]).toMatchObject({ path: 'fixmedins_code', got: '"H1", 首次出现于第 2 行' });
+    expect(inst.rejected[0]?.issues[0]).toMatchObject({ at: { path: 'fixmedins_code' }, got: '"H1", 首次出现于第 2 行' });
     expect(inst.rejected[1]?.reason).toContain('首次出现于第 2 行');
     expect(await rows(conn, 'SELECT fixmedins_code, fixmedins_name, beds FROM institution ORDER BY fixmedins_code')).toEqual([
       { fixmedins_code: 'H1', fixmedins_name: '甲医院', beds: 100 },
@@ -293,7 +300,7 @@ describe.each([
     const extra: unknown = JSON.parse(String(await one(conn, `SELECT CAST(extra AS VARCHAR) FROM insured WHERE psn_no = 'P1'`)));
     expect(extra).toEqual({ psn_name: piiHash(KEY, '张伟'), remark: '低保' });
 
-    expect(insured.rejected.map((r) => [r.line, r.diagnostics.map((d) => d.path)])).toEqual([[3, ['gend', 'insu_admdvs']]]);
+    expect(insured.rejected.map((r) => [r.line, r.issues.map((d) => d.at.path)])).toEqual([[3, ['gend', 'insu_admdvs']]]);
     const stored = JSON.stringify(await rows(conn, 'SELECT reason, CAST(diagnostics AS VARCHAR) AS d FROM reference_rejected'));
     expect(stored).not.toContain(other);
     expect(stored).not.toContain('王芳');
@@ -309,7 +316,7 @@ describe.each([
       Buffer.from(',H1,A03,1\nD2,Li Wei,H1,A03,1\n'),
     ]);
     const pr = byFile(await loadReference(conn, dirWith({ 'practitioners.csv': csv }), { piiKey: KEY }), 'practitioners.csv');
-    expect(pr.rejected.map((r) => [r.line, r.code, r.diagnostics[0]?.path])).toEqual([[2, 'invalid-encoding', 'dr_name']]);
+    expect(pr.rejected.map((r) => [r.line, r.code, r.issues[0]?.at.path])).toEqual([[2, 'invalid-encoding', 'dr_name']]);
     expect(await rows(conn, 'SELECT dr_codg FROM practitioner')).toEqual([{ dr_codg: 'D2' }]);
   });
 
@@ -364,7 +371,7 @@ describe('parseReference (pure)', () => {
         line: 2,
         code: 'field-count',
         reason: '字段数与表头不符 (期望 9 个字段, 实际 8 个字段)',
-        diagnostics: [{ code: 'field-count', path: '', message: '字段数与表头不符', expected: '9 个字段', got: '8 个字段' }],
+        issues: [{ code: 'field-count', severity: 'error', message: '字段数与表头不符', expected: '9 个字段', got: '8 个字段', at: {} }],
       },
     ]);
     expect(parsed.rows.map((r) => r.line)).toEqual([3]);
@@ -389,7 +396,7 @@ describe('parseReference (pure)', () => {
 
   it('rejects every row of a header naming a column twice', () => {
     const parsed = parseReference(catalog, `${header},name\nA1,甲,101,09,1,1.5,,,,乙\n`, KEY);
-    expect(parsed.headerIssues.map((d) => [d.code, d.path])).toEqual([['duplicate-column', 'name']]);
+    expect(parsed.headerIssues.map((d) => [d.code, d.at.path])).toEqual([['duplicate-column', 'name']]);
     expect(parsed.rejected.map((r) => [r.line, r.code])).toEqual([[2, 'duplicate-column']]);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
+import { Issue } from '../core/diagnostics/index.js';
 import { buildLock, lintPaths, lintTexts } from '../rules/index.js';
 import { runCli } from './support/cli.js';
 
@@ -18,8 +19,8 @@ const EXPECTED: Record<string, [code: string, line: number, col: number]> = {
   'broken-yaml-syntax.yaml': ['yaml-syntax', 13, 17],
   'broken-unknown-field.yaml': ['unknown-field', 10, 1],
   'broken-missing-field.yaml': ['missing-field', 1, 1],
-  'broken-bad-enum.yaml': ['bad-enum', 9, 11],
-  'broken-bad-kind.yaml': ['bad-enum', 11, 9],
+  'broken-bad-enum.yaml': ['invalid-enum', 9, 11],
+  'broken-bad-kind.yaml': ['invalid-enum', 11, 9],
   'broken-unknown-column.yaml': ['unknown-column', 14, 16],
   'broken-unknown-list.yaml': ['unknown-list', 13, 30],
   'broken-dangling-condition.yaml': ['dangling-condition', 15, 29],
@@ -36,15 +37,18 @@ describe('rules lint on deliberately broken rules', () => {
     const issues = lintPaths([path.join(PACKAGE_ROOT, DIR)]);
     const errors = issues.filter((i) => i.severity === 'error');
     const got = Object.fromEntries(
-      Object.keys(EXPECTED).map((f) => [f, errors.filter((e) => path.basename(e.file) === f).map((e) => [e.code, e.line, e.col])]),
+      Object.keys(EXPECTED).map((f) => [
+        f,
+        errors.filter((e) => path.basename(e.at.file ?? '') === f).map((e) => [e.code, e.at.line, e.at.col]),
+      ]),
     );
     expect(got).toEqual(Object.fromEntries(Object.entries(EXPECTED).map(([f, e]) => [f, [e]])));
     // The first of two rules with the same id is fine; only the second is reported.
-    expect(errors.filter((e) => path.basename(e.file) === 'broken-duplicate-a.yaml')).toEqual([]);
+    expect(errors.filter((e) => path.basename(e.at.file ?? '') === 'broken-duplicate-a.yaml')).toEqual([]);
     expect(errors).toHaveLength(Object.keys(EXPECTED).length);
     for (const e of errors) {
       expect(e.message).toMatch(/[\u4e00-\u9fff]/);
-      expect(e.hint.length).toBeGreaterThan(3);
+      expect(e.hint?.length).toBeGreaterThan(3);
     }
   });
 
@@ -63,9 +67,12 @@ describe('rules lint on deliberately broken rules', () => {
     expect(r.code).toBe(0);
   });
 
-  it('--json gives the same issues as data', () => {
+  it('--json gives the same issues as data, one per line', () => {
     const r = runCli(['rules', 'lint', '--json', DIR]);
-    const issues = JSON.parse(r.stdout) as { code: string; severity: string }[];
+    const issues = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => Issue.parse(JSON.parse(l)));
     expect(
       issues
         .filter((i) => i.severity === 'error')
@@ -98,7 +105,7 @@ describe('the lock file', () => {
     const changedTable = { ...table, text: `${table.text}# 新增一条\n` };
     const changedRule = { ...rule, text: rule.text.replace('测试依据', '新的依据') };
     const issues = lintTexts({ rules: [changedRule], tests: new Map(), knowledge: [changedTable], lock });
-    expect(issues.map((i) => [i.file, i.code, i.line, i.col])).toEqual([
+    expect(issues.map((i) => [i.at.file, i.code, i.at.line, i.at.col])).toEqual([
       ['k/gender-restricted.yaml', 'version-not-bumped', 1, 10],
       ['r/a.yaml', 'version-not-bumped', 2, 10],
     ]);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatDiagnostic } from '../../contract/diagnostics.js';
+import { formatFinding } from '../../core/diagnostics/index.js';
 import { loadReference } from '../../reference/index.js';
 import { contextOf, warnDemoKey, withStore } from '../context.js';
 import { n, table } from '../format.js';
@@ -36,7 +36,7 @@ export function registerReference(program: Command): void {
         )}\n`,
       );
       for (const r of results) {
-        for (const d of r.headerIssues) process.stdout.write(`  ${r.file}:1  [${d.code}]  ${formatDiagnostic(d)}\n`);
+        for (const d of r.headerIssues) process.stdout.write(`  ${r.file}:1  [${d.code}]  ${formatFinding(d)}\n`);
         for (const rej of r.rejected) process.stdout.write(`  ${r.file}:${rej.line}  [${rej.code}]  ${rej.reason}\n`);
       }
     });

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { FundwatchError } from '../../core/errors.js';
+import { formatIssue, formatSummary, hasErrors, issuesJson } from '../../core/diagnostics/index.js';
 import {
   explainRule,
-  formatIssue,
   knowledgeOrThrow,
   LIBRARY_DIR,
   lintPaths,
@@ -36,7 +36,7 @@ function ruleById(id: string, dir: string): LoadedRule {
   const { rules, issues } = loadRules([dir]);
   const r = rules.find((x) => x.compiled.rule.id === id);
   if (r) return r;
-  const broken = issues.filter((i) => i.severity === 'error' && path.basename(i.file, '.yaml') === id);
+  const broken = issues.filter((i) => i.severity === 'error' && path.basename(i.at.file ?? '', '.yaml') === id);
   if (broken.length)
     throw new FundwatchError('config', `规则 ${id} 有错误, 先运行 fundwatch rules lint:\n${broken.map(formatIssue).join('\n')}`);
   throw new FundwatchError('usage', `规则库中没有 ${id}; 可用: ${rules.map((x) => x.compiled.rule.id).join(', ')}`);
@@ -51,17 +51,16 @@ export function registerRules(program: Command): void {
     .command('lint')
     .description('检查规则文件: 列出每个文件的全部问题 (文件:行:列, 代码, 严重性, 修改建议)')
     .argument('[paths...]', '规则文件或目录 (default: rules/library)')
-    .option('--json', '以 JSON 输出问题列表')
+    .option('--json', '每行一个问题 (JSON): code, severity, message, hint, expected, got, at {file, line, col, path}')
     .addHelpText('after', '\n退出码: 0 无错误 (可有警告), 1 有错误, 2 用法错误, 3 错误\n示例: fundwatch rules lint rules/library')
     .action((paths: string[], opts: { json?: boolean }) => {
       const issues = lintPaths(paths.length ? paths : [LIBRARY_DIR]);
-      const errors = issues.filter((i) => i.severity === 'error').length;
-      if (opts.json) process.stdout.write(`${JSON.stringify(issues)}\n`);
+      if (opts.json) process.stdout.write(issuesJson(issues));
       else {
         for (const i of issues) process.stdout.write(`${formatIssue(i)}\n`);
-        process.stdout.write(`${errors ? '✗' : '✓'} ${errors} 个错误, ${issues.length - errors} 个警告\n`);
+        process.stdout.write(`${formatSummary(issues)}\n`);
       }
-      if (errors) throw new CheckFailed();
+      if (hasErrors(issues)) throw new CheckFailed();
     });
 
   rules

@@ -1,7 +1,8 @@
+import type { FieldPath } from '../../core/diagnostics/index.js';
 import { SETTING_CLASSES, SOURCES, type SourceName } from './columns.js';
 import type { RefKeys } from './env.js';
 import type { Logic, Rule } from './schema.js';
-import type { Ctx, Env, Typed, YamlPath } from './sql.js';
+import type { Ctx, Env, Typed } from './sql.js';
 import { compileTemplate } from './template.js';
 
 /**
@@ -124,7 +125,7 @@ export function conditionSql(p: Parts, env: Env): string {
   return sql;
 }
 
-export function exprOr(p: Parts, text: string | undefined, path: YamlPath, env: Env, fallback: string): string {
+export function exprOr(p: Parts, text: string | undefined, path: FieldPath, env: Env, fallback: string): string {
   if (text === undefined) return fallback;
   const e = p.ctx.parse(text, path);
   if (!e) return 'NULL';

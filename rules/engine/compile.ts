@@ -1,10 +1,10 @@
+import { parseYaml, type Finding, type Issue } from '../../core/diagnostics/index.js';
 import type { KnowledgeName } from '../knowledge.js';
 import type { Parts } from './archetype-parts.js';
 import { line, pair, quantity } from './fee-archetypes.js';
 import { aggregate, interval } from './group-archetypes.js';
-import { locate, parseYaml, type LocatedIssue } from './locate.js';
 import { Rule } from './schema.js';
-import { Ctx, type CompileIssue, type ParamValue } from './sql.js';
+import { Ctx, type ParamValue } from './sql.js';
 
 /**
  * The rule compiler: a pure function from rule text to one parameterised DuckDB query, or every
@@ -25,11 +25,11 @@ export interface CompiledRule {
   readonly params: Readonly<Record<string, ParamValue>>;
   /** Knowledge tables the rule looks up (their versions go on every hit). */
   readonly knowledge: readonly KnowledgeName[];
-  readonly warnings: readonly CompileIssue[];
+  readonly warnings: readonly Finding[];
 }
 
 export type CompileResult =
-  { readonly ok: true; readonly compiled: CompiledRule } | { readonly ok: false; readonly issues: readonly CompileIssue[] };
+  { readonly ok: true; readonly compiled: CompiledRule } | { readonly ok: false; readonly issues: readonly Finding[] };
 
 /** Compiles a validated rule. */
 export function compileRule(rule: Rule): CompileResult {
@@ -64,14 +64,18 @@ QUALIFY row_number() OVER (PARTITION BY jr_id ORDER BY vola_amt DESC, vola_cont)
 }
 
 export type TextResult =
-  | { readonly ok: true; readonly compiled: CompiledRule; readonly warnings: readonly LocatedIssue[] }
-  | { readonly ok: false; readonly issues: readonly LocatedIssue[] };
+  | { readonly ok: true; readonly compiled: CompiledRule; readonly warnings: readonly Issue[] }
+  | { readonly ok: false; readonly issues: readonly Issue[] };
+
+/** Where a schema problem of a rule or rule test is explained. */
+export const RULE_SCHEMA_HINT = '按 rules/rule.schema.json 修改';
 
 /** YAML text → compiled rule, or every issue located at file:line:col. Never throws on bad input. */
 export function compileText(text: string, file: string): TextResult {
-  const parsed = parseYaml(text, file, Rule);
-  if (!parsed.ok) return parsed;
+  const parsed = parseYaml(text, file, Rule, { hint: () => RULE_SCHEMA_HINT });
+  if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  const { yaml } = parsed;
   const r = compileRule(parsed.value);
-  if (!r.ok) return { ok: false, issues: r.issues.map((i) => locate(parsed.doc, parsed.lines, file, i)) };
-  return { ok: true, compiled: r.compiled, warnings: r.compiled.warnings.map((i) => locate(parsed.doc, parsed.lines, file, i)) };
+  if (!r.ok) return { ok: false, issues: r.issues.map((i) => yaml.locate(i)) };
+  return { ok: true, compiled: r.compiled, warnings: r.compiled.warnings.map((i) => yaml.locate(i)) };
 }

@@ -1,6 +1,7 @@
+import type { FieldPath } from '../../core/diagnostics/index.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF } from './columns.js';
 import { columnsOf, NameEnv, type RefKeys } from './env.js';
-import type { Typed, YamlPath } from './sql.js';
+import type { Typed } from './sql.js';
 import {
   conditionSql,
   detail,
@@ -21,7 +22,7 @@ export function interval(p: Parts & { logic: Kind<'interval'> }): string {
   const { ctx, logic } = p;
   const base = new NameEnv(columnsOf('visit', 'v'), { person: 'v."psn_no"', inst: 'v."fixmedins_code"' }, {}, 'v."begntime"');
   const scope = scopeSql(p, base, 'visit');
-  const plainCol = (name: string, path: YamlPath): string => {
+  const plainCol = (name: string, path: FieldPath): string => {
     const c = SOURCES.visit.get(name);
     if (!c) {
       ctx.issue('unknown-column', path, 0, `未知的列 ${name}`, `就诊 (visit) 的列: ${[...SOURCES.visit.keys()].slice(0, 16).join(', ')} …`);

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { compileText } from './compile.js';
-import { parseYaml, type LocatedIssue } from './locate.js';
+import { byPosition, parseYaml, readYaml, type Issue, type IssueCode, type Severity } from '../../core/diagnostics/index.js';
+import { compileText, RULE_SCHEMA_HINT } from './compile.js';
 import { RuleTest } from './schema.js';
 
 /**
@@ -33,43 +32,38 @@ export interface LintInput {
 
 export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Where a top-level key of a YAML text is (1-based), and its scalar value. */
-function topKey(text: string, key: string): { line: number; col: number; value: unknown } | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (!isMap(doc.contents)) return undefined;
-  const node = doc.contents.get(key, true);
-  if (!isScalar(node)) return undefined;
-  const pos = lines.linePos(node.range?.[0] ?? 0);
-  return { line: pos.line, col: pos.col, value: node.value };
+type TopKey = (key: string) => { line: number; col: number; value: unknown } | undefined;
+
+/** Where each top-level scalar key of a YAML text is (1-based), and its value; nothing when the text does not parse. */
+function topKeys(text: string): TopKey {
+  const read = readYaml(text, '');
+  if (!read.ok) return () => undefined;
+  const { yaml } = read;
+  return (key) => {
+    const value: unknown = (yaml.value as Record<string, unknown> | null)?.[key];
+    if (value === undefined || (value !== null && typeof value === 'object')) return undefined;
+    return { ...yaml.position([key]), value };
+  };
 }
 
 const issue = (
   file: string,
   at: { line: number; col: number },
-  code: string,
-  severity: 'error' | 'warning',
+  code: IssueCode,
+  severity: Severity,
   message: string,
   hint: string,
   path = '',
-): LocatedIssue => ({
-  code,
-  severity,
-  file,
-  line: at.line,
-  col: at.col,
-  message,
-  hint,
-  path,
-});
+): Issue => ({ code, severity, message, hint, at: { file, line: at.line, col: at.col, ...(path ? { path } : {}) } });
 
-export function lintTexts(input: LintInput): LocatedIssue[] {
-  const out: LocatedIssue[] = [];
+export function lintTexts(input: LintInput): Issue[] {
+  const out: Issue[] = [];
   const firstFile = new Map<string, string>();
   for (const f of input.rules) {
     const r = compileText(f.text, f.file);
     out.push(...(r.ok ? r.warnings : r.issues));
-    const id = topKey(f.text, 'id');
+    const topKey = topKeys(f.text);
+    const id = topKey('id');
     if (!id || typeof id.value !== 'string') continue;
     const seen = firstFile.get(id.value);
     if (seen !== undefined) {
@@ -79,16 +73,16 @@ export function lintTexts(input: LintInput): LocatedIssue[] {
       continue;
     }
     firstFile.set(id.value, f.file);
-    const status = topKey(f.text, 'status');
+    const status = topKey('status');
     const test = input.tests.get(id.value);
     if (test) {
-      const t = parseYaml(test.text, test.file, RuleTest);
+      const t = parseYaml(test.text, test.file, RuleTest, { hint: () => RULE_SCHEMA_HINT });
       if (!t.ok) out.push(...t.issues);
       else if (t.value.rule !== id.value)
         out.push(
           issue(
             test.file,
-            topKey(test.text, 'rule') ?? { line: 1, col: 1 },
+            topKeys(test.text)('rule') ?? { line: 1, col: 1 },
             'test-mismatch',
             'error',
             `测试文件的 rule 为 ${t.value.rule}, 应为 ${id.value}`,
@@ -108,7 +102,7 @@ export function lintTexts(input: LintInput): LocatedIssue[] {
           'status',
         ),
       );
-    const version = topKey(f.text, 'version');
+    const version = topKey('version');
     const locked = input.lock?.rules[id.value];
     if (input.lock && version && typeof version.value === 'number') {
       if (!locked)
@@ -163,7 +157,7 @@ export function lintTexts(input: LintInput): LocatedIssue[] {
   }
   for (const k of input.lock ? input.knowledge : []) {
     const name = k.file.replace(/^.*[\\/]/, '').replace(/\.yaml$/, '');
-    const version = topKey(k.text, 'version');
+    const version = topKeys(k.text)('version');
     const locked = input.lock?.knowledge[name];
     if (!version || typeof version.value !== 'number') continue;
     if (!locked)
@@ -193,7 +187,7 @@ export function lintTexts(input: LintInput): LocatedIssue[] {
         ),
       );
   }
-  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  return out.sort(byPosition);
 }
 
 /** A lock for the given files (rules that do not compile are left out by the caller). */
@@ -206,9 +200,4 @@ export function buildLock(
       [...xs].sort((a, b) => key(a).localeCompare(key(b))).map((x) => [key(x), { version: x.version, sha256: sha256(x.text) }]),
     );
   return { rules: sorted(rules, (r) => r.id), knowledge: sorted(knowledge, (k) => k.name) };
-}
-
-/** `rules/library/x.yaml:12:7 error [unknown-column] 未知的列 gnd — 这里可用的列: …` */
-export function formatIssue(i: LocatedIssue): string {
-  return `${i.file}:${i.line}:${i.col} ${i.severity === 'error' ? '错误' : '警告'} [${i.code}] ${i.message} — 修改建议: ${i.hint}`;
 }

@@ -1,3 +1,4 @@
+import type { FieldPath, Finding, IssueCode, Severity } from '../../core/diagnostics/index.js';
 import type { ValueType } from './columns.js';
 import { LISTS, type ListSpec } from './lists.js';
 import { parseExpr, walk, type Expr } from './expr.js';
@@ -10,17 +11,6 @@ import { parseExpr, walk, type Expr } from './expr.js';
  */
 
 export type ParamValue = string | number | boolean | null;
-export type YamlPath = readonly (string | number)[];
-
-export interface CompileIssue {
-  readonly code: string;
-  readonly path: YamlPath;
-  /** Offset inside the string at `path` (for expressions and templates). */
-  readonly at?: number;
-  readonly message: string;
-  readonly hint: string;
-  readonly severity: 'error' | 'warning';
-}
 
 export class Params {
   readonly values: Record<string, ParamValue> = {};
@@ -75,7 +65,8 @@ const comparable = (a: ValueType, b: ValueType) =>
  */
 export class Ctx {
   readonly params = new Params();
-  readonly issues: CompileIssue[] = [];
+  /** Findings at YAML paths (and offsets inside expression strings); compileText locates them. */
+  readonly issues: Finding[] = [];
   readonly lists = new Map<string, ListJoin>();
   private readonly condSql = new Map<string, string>();
   private readonly compiling = new Set<string>();
@@ -86,18 +77,11 @@ export class Ctx {
   constructor(
     readonly ruleId: string,
     private readonly conditions: Readonly<Record<string, string>>,
-    private readonly conditionsPath: YamlPath,
+    private readonly conditionsPath: FieldPath,
   ) {}
 
-  issue(
-    code: string,
-    path: YamlPath,
-    at: number | undefined,
-    message: string,
-    hint: string,
-    severity: 'error' | 'warning' = 'error',
-  ): void {
-    this.issues.push({ code, path, ...(at === undefined ? {} : { at }), message, hint, severity });
+  issue(code: IssueCode, path: FieldPath, at: number | undefined, message: string, hint: string, severity: Severity = 'error'): void {
+    this.issues.push({ code, path, ...(at === undefined ? {} : { offset: at }), message, hint, severity });
   }
 
   get ok(): boolean {
@@ -105,7 +89,7 @@ export class Ctx {
   }
 
   /** Parses `text` at `path`; undefined (with an issue) when it does not parse. */
-  parse(text: string, path: YamlPath): Expr | undefined {
+  parse(text: string, path: FieldPath): Expr | undefined {
     const r = parseExpr(text);
     if (r.ok) return r.expr;
     this.issue('expression-syntax', path, r.error.at, `表达式语法错误: ${r.error.message}`, '检查括号、引号与运算符; 字符串用单引号');
@@ -116,7 +100,7 @@ export class Ctx {
    * Registers the list lookups (`x in list L`) of the expressions at `paths`, with their keys
    * compiled in `env`; must run before anything reads `list.` columns.
    */
-  registerLists(items: readonly { text: string; path: YamlPath }[], env: Env): void {
+  registerLists(items: readonly { text: string; path: FieldPath }[], env: Env): void {
     for (const { text, path } of items) {
       const r = parseExpr(text);
       if (!r.ok) continue;
@@ -200,14 +184,14 @@ export class Ctx {
   }
 
   /** A boolean expression, with NULL read as false. */
-  bool(e: Expr, env: Env, path: YamlPath): string {
+  bool(e: Expr, env: Env, path: FieldPath): string {
     const r = this.expr(e, env, path);
     if (r.type !== 'bool' && r.type !== 'any')
       this.issue('type-mismatch', path, e.at, '这里需要一个条件 (真/假), 而不是一个值', '用比较运算, 如 cnt > 1');
     return `coalesce(${r.sql}, false)`;
   }
 
-  expr(e: Expr, env: Env, path: YamlPath): Typed {
+  expr(e: Expr, env: Env, path: FieldPath): Typed {
     switch (e.t) {
       case 'num':
         return { sql: `CAST(${this.params.add(e.value)} AS DOUBLE)`, type: 'number' };
@@ -299,12 +283,12 @@ export class Ctx {
     }
   }
 
-  private expectNumber(t: Typed, e: Expr, path: YamlPath): void {
+  private expectNumber(t: Typed, e: Expr, path: FieldPath): void {
     if (t.type !== 'number' && t.type !== 'any')
       this.issue('type-mismatch', path, e.at, `算术运算需要数值, 这里是${TYPE_ZH[t.type]}`, '只对数量、金额、年龄等数值字段做加减乘除');
   }
 
-  ref(e: Expr & { t: 'ref' }, env: Env, path: YamlPath): Typed {
+  ref(e: Expr & { t: 'ref' }, env: Env, path: FieldPath): Typed {
     if (e.path.length === 1) {
       const c = this.condition(e.path[0] as string, env);
       if (c !== undefined) return { sql: c, type: 'bool' };

@@ -1,4 +1,5 @@
-import type { Ctx, Env, Typed, YamlPath } from './sql.js';
+import type { FieldPath } from '../../core/diagnostics/index.js';
+import type { Ctx, Env, Typed } from './sql.js';
 
 /**
  * `vola_cont` templates: Chinese text with `{expression}` placeholders, compiled to a SQL `concat`
@@ -44,7 +45,7 @@ export function splitTemplate(text: string): { pieces: string[]; holes: Placehol
  * Compiles a template; each placeholder goes through `place`, which returns the SQL of its value at
  * the level where the hit is assembled (for instance `any_value(...)` of a projected row column).
  */
-export function compileTemplate(ctx: Ctx, text: string, path: YamlPath, env: Env, place: (value: Typed) => string): string {
+export function compileTemplate(ctx: Ctx, text: string, path: FieldPath, env: Env, place: (value: Typed) => string): string {
   const { pieces, holes, error } = splitTemplate(text);
   if (error) {
     ctx.issue('bad-placeholder', path, error.at, `违规内容模板: ${error.message}`, '占位符写成 {列名}; 字面的大括号写成 {{ 或 }}');
@@ -60,7 +61,8 @@ export function compileTemplate(ctx: Ctx, text: string, path: YamlPath, env: Env
     // Re-locate issues of the placeholder's expression to its place in the template.
     for (let k = before; k < ctx.issues.length; k++) {
       const is = ctx.issues[k];
-      if (is) ctx.issues[k] = { ...is, code: is.code === 'expression-syntax' ? 'bad-placeholder' : is.code, at: hole.at + (is.at ?? 0) };
+      if (is)
+        ctx.issues[k] = { ...is, code: is.code === 'expression-syntax' ? 'bad-placeholder' : is.code, offset: hole.at + (is.offset ?? 0) };
     }
     if (!e) return;
     const n = ctx.issues.length;
@@ -71,7 +73,7 @@ export function compileTemplate(ctx: Ctx, text: string, path: YamlPath, env: Env
         ctx.issues[k] = {
           ...is,
           code: is.code === 'unknown-column' || is.code === 'unknown-name' ? 'bad-placeholder' : is.code,
-          at: hole.at + (is.at ?? 0),
+          offset: hole.at + (is.offset ?? 0),
         };
     }
     parts.push(place({ sql: displayText(v), type: 'text' }));

@@ -3,9 +3,8 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../core/config.js';
 import { FundwatchError } from '../../core/errors.js';
 import { compileText, type CompiledRule } from '../engine/compile.js';
-import { formatIssue } from '../engine/lint.js';
-import type { LocatedIssue } from '../engine/locate.js';
-import { formatKnowledgeIssue, loadKnowledge, type Knowledge } from '../knowledge.js';
+import { formatIssue, type Issue } from '../../core/diagnostics/index.js';
+import { loadKnowledge, type Knowledge } from '../knowledge.js';
 import { runnable } from './detect.js';
 
 /** The shipped rule library, knowledge tables and lock file. */
@@ -53,9 +52,9 @@ export function readText(file: string): string {
 export const testFileOf = (ruleFile: string, id: string) => path.join(path.dirname(ruleFile), `${id}.test.yaml`);
 
 /** Compiles every rule file; returns the compiled rules and every issue (errors and warnings). */
-export function loadRules(paths: readonly string[] = [LIBRARY_DIR]): { rules: LoadedRule[]; issues: LocatedIssue[] } {
+export function loadRules(paths: readonly string[] = [LIBRARY_DIR]): { rules: LoadedRule[]; issues: Issue[] } {
   const rules: LoadedRule[] = [];
-  const issues: LocatedIssue[] = [];
+  const issues: Issue[] = [];
   for (const file of ruleFiles(paths)) {
     const r = compileText(readText(file), path.relative(process.cwd(), file) || file);
     if (r.ok) {
@@ -69,7 +68,7 @@ export function loadRules(paths: readonly string[] = [LIBRARY_DIR]): { rules: Lo
 /** The knowledge tables, or a config error listing every problem. */
 export function knowledgeOrThrow(dir: string = KNOWLEDGE_DIR): Knowledge {
   const r = loadKnowledge(dir);
-  if (!r.ok) throw new FundwatchError('config', `知识库有误:\n${r.issues.map(formatKnowledgeIssue).join('\n')}`);
+  if (!r.ok) throw new FundwatchError('config', `知识库有误:\n${r.issues.map(formatIssue).join('\n')}`);
   return r.knowledge;
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FundwatchError } from '../../core/errors.js';
 import { buildLock, lintTexts, Lock, type TextFile } from '../engine/lint.js';
-import type { LocatedIssue } from '../engine/locate.js';
+import type { Issue } from '../../core/diagnostics/index.js';
 import { Rule } from '../engine/schema.js';
 import { parseDocument } from 'yaml';
 import { KNOWLEDGE_DIR, readText, ruleFiles } from './library.js';
@@ -48,7 +48,7 @@ function gather(
   return { rules, tests, knowledge };
 }
 
-export function lintPaths(paths: readonly string[], knowledgeDir: string = KNOWLEDGE_DIR): LocatedIssue[] {
+export function lintPaths(paths: readonly string[], knowledgeDir: string = KNOWLEDGE_DIR): Issue[] {
   return lintTexts({ ...gather(paths, knowledgeDir), lock: readLock(lockFileFor(paths)) });
 }
 

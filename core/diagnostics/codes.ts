@@ -1,0 +1,91 @@
+/**
+ * Every issue code fundwatch reports, with what it means (style item 3: a stable kebab-case code per
+ * kind of problem). A code is part of the interface: scripts filter on it (`rejected list --code`),
+ * rows store it (`rejected_message.code`), tests pin it. Add a code here before using it; never
+ * rename one. `test/diagnostics.test.ts` pins the whole list.
+ */
+export const ISSUE_CODES = {
+  // Any input read through a schema: messages, reference rows, rule, test and knowledge YAML.
+  'invalid-type': '类型错误',
+  'invalid-enum': '取值不在代码表或可选值中',
+  'invalid-format': '格式不符',
+  'missing-field': '必填字段缺失',
+  'unknown-field': '未知字段',
+  'too-small': '数量或长度不足',
+  'too-big': '数量或长度超出上限',
+  invalid: '无效',
+
+  // Field types of the interface (contract §2).
+  'text-too-long': '文本或代码过长',
+  'control-character': '含有控制字符',
+  'invalid-decimal': '不是有效数值',
+  'too-many-decimals': '小数位数超出',
+  'decimal-overflow': '数值超出范围',
+  'invalid-date': '日期格式错误',
+  'invalid-datetime': '时间格式错误',
+  'invalid-integer': '不是整数',
+  'invalid-structure': '结构不符',
+
+  // Messages (contract §1, §2).
+  'message-too-large': '消息超过 1 MiB',
+  'invalid-json': '不是有效的 JSON',
+  'not-an-object': '消息不是 JSON 对象',
+  'unknown-infno': '未知的交易编号',
+  'duplicate-key-in-message': '同一消息中主键重复',
+  'reversal-without-origin': '冲销明细缺少原明细流水号',
+
+  // Reference files (contract §3) and other tables read from files.
+  'empty-file': '文件为空',
+  'csv-syntax': 'CSV 语法错误',
+  'missing-column': '缺少必需列',
+  'duplicate-column': '列名重复',
+  'field-count': '字段数与表头不符',
+  'invalid-encoding': '不是 UTF-8 文本',
+  'duplicate-key': '主键或条目重复',
+
+  // YAML files.
+  'yaml-syntax': 'YAML 语法错误',
+
+  // Knowledge tables (知识库).
+  'missing-table': '缺少知识库表',
+  'missing-bound': '缺少上下限',
+  'empty-range': '范围为空',
+  'same-item': '互斥的两项相同',
+  'too-many': '最少组成项目数超过组成项目数',
+
+  // Rules: expressions and compilation.
+  'expression-syntax': '表达式语法错误',
+  'unknown-column': '未知的列',
+  'unknown-name': '未知的名称',
+  'unknown-list': '未知的知识库表',
+  'unknown-function': '未知的函数',
+  'bad-arguments': '函数参数个数不对',
+  'list-key-mismatch': '查表的键与知识库表不符',
+  'list-without-lookup': '引用了未查的知识库表',
+  'list-outside-condition': '查表不在命名条件中',
+  'dangling-condition': '引用了不存在的命名条件',
+  'condition-cycle': '命名条件循环引用',
+  'type-mismatch': '类型不匹配',
+  'bad-placeholder': '模板占位符无效',
+  'duplicate-name': '名称重复',
+  'unused-condition': '未使用的命名条件',
+  'scope-not-applicable': '适用范围对该规则无效',
+
+  // The rule library and its lock file.
+  'duplicate-id': '规则 id 重复',
+  'missing-test': '缺少规则测试',
+  'test-mismatch': '测试文件与规则不符',
+  'version-not-bumped': '内容已改而版本未升',
+  'version-decreased': '版本降低',
+  'not-locked': '未记录在锁文件中',
+  'lock-outdated': '锁文件版本过旧',
+
+  // Rule tests (`<id>.test.yaml`).
+  'bad-test-row': '测试数据行无效',
+} as const satisfies Record<string, string>;
+
+export type IssueCode = keyof typeof ISSUE_CODES;
+
+export function isIssueCode(code: unknown): code is IssueCode {
+  return typeof code === 'string' && Object.hasOwn(ISSUE_CODES, code);
+}
