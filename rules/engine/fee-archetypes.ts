@@ -24,12 +24,13 @@ import {
 
 /**
  * Lists the rule cannot hit without: `x in list L` lookups reached from `condition` through `and`
- * only. Their key columns that name the fee line's item let the first step keep only the lines of
- * listed items (a semi-join) instead of totalling every line of the window: the one optimisation
- * that makes pair and quantity rules scale with the list, not with the data.
+ * only, whose key names a fee line's item. They let the first step keep only the lines of listed
+ * items (a semi-join) instead of totalling every line of the window: the one optimisation that
+ * makes pair and quantity rules scale with the list, not with the data. Grouped by whose item the
+ * key names: `''` the line's own (`item`), `'a'` / `'b'` one side of a pair (`a.item`).
  */
-function requiredItemLists(logic: Logic): { list: string; column: string }[] {
-  const out: { list: string; column: string }[] = [];
+function requiredItemLists(logic: Logic): Map<string, { list: string; column: string }[]> {
+  const out = new Map<string, { list: string; column: string }[]>();
   const seen = new Set<string>();
   const visit = (text: string | undefined): void => {
     if (text === undefined) return;
@@ -46,9 +47,13 @@ function requiredItemLists(logic: Logic): { list: string; column: string }[] {
     } else if (e.t === 'inlist' && !e.negated && LISTS[e.list]) {
       const parts = e.arg.t === 'tuple' ? e.arg.items : [e.arg];
       parts.forEach((part, i) => {
-        const name = part.t === 'ref' ? part.path[part.path.length - 1] : undefined;
+        if (part.t !== 'ref') return;
+        const [first, second] = part.path;
+        const side = part.path.length === 1 ? '' : part.path.length === 2 && (first === 'a' || first === 'b') ? first : undefined;
+        const name = part.path.length === 1 ? first : second;
         const column = (LISTS[e.list] as { key: readonly string[] }).key[i];
-        if ((name === 'item' || name === 'med_list_codg') && column) out.push({ list: e.list, column });
+        if (side === undefined || (name !== 'item' && name !== 'med_list_codg') || !column) return;
+        out.set(side, [...(out.get(side) ?? []), { list: e.list, column }]);
       });
     }
   };
@@ -76,11 +81,21 @@ function feeLines(p: Parts): { cte: string; from: string } {
     : { cte: '', from: 'fee_line' };
 }
 
-/** `a.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the item ('' when none). */
-const listedWhere = (p: Parts, a: string): string =>
-  requiredItemLists(p.rule.logic)
-    .map(({ list, column }) => `${a}."med_list_codg" IN (SELECT "${column}" FROM ${(LISTS[list] as { sqlName: string }).sqlName})`)
-    .join(' AND ');
+/**
+ * `a.med_list_codg IN (SELECT … FROM k_…)` for each required list keyed on the line's item ('' when
+ * none). A pair's lines play either side, so a side's lists narrow them only when the other side's
+ * do too: a line must be able to be an `a` or a `b`.
+ */
+const listedWhere = (p: Parts, a: string): string => {
+  const required = requiredItemLists(p.rule.logic);
+  const all = (side: string) =>
+    (required.get(side) ?? [])
+      .map(({ list, column }) => `${a}."med_list_codg" IN (SELECT "${column}" FROM ${(LISTS[list] as { sqlName: string }).sqlName})`)
+      .join(' AND ');
+  const own = all('');
+  const sides = required.has('a') && required.has('b') ? `((${all('a')}) OR (${all('b')}))` : '';
+  return [own, sides].filter(Boolean).join(' AND ');
+};
 
 /** Per-line limit: matching fee lines, one hit per visit and item, net of reversals. */
 export function line(p: Parts & { logic: Kind<'line'> }): string {

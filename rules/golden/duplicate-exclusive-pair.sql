@@ -7,7 +7,7 @@ WITH d AS (
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   
-  WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND f."med_list_codg" IN (SELECT "item_a" FROM k_mutually_exclusive) AND f."med_list_codg" IN (SELECT "item_b" FROM k_mutually_exclusive)
+  WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND ((f."med_list_codg" IN (SELECT "item_a" FROM k_mutually_exclusive)) OR (f."med_list_codg" IN (SELECT "item_b" FROM k_mutually_exclusive)))
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg", CAST(f."fee_ocur_time" AS DATE)
   HAVING sum(f."cnt") > 0
 ),

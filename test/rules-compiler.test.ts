@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { compileText, knowledgeOrThrow, runRuleTest, type CompiledRule } from '../rules/index.js';
+
+/**
+ * The compiler's knowledge-list lookups: one join per lookup key, so that the same list looked up
+ * under two keys is two lookups, not one read twice; and the semi-join that keeps only lines of
+ * listed items, which must not drop the lines a pair's other side needs.
+ */
+
+const rule = (conditions: string[], condition: string) =>
+  [
+    'id: two-lookups',
+    'version: 1',
+    'title: 同一知识库表按两个键查询',
+    'description: 两个项目都在限频次表中',
+    'status: experimental',
+    'owner: 测试',
+    'references: [测试依据]',
+    'pattern: excess-quantity',
+    'severity: suspect',
+    'logic:',
+    '  kind: pair',
+    '  within: visit',
+    '  conditions:',
+    ...conditions.map((c) => `    ${c}`),
+    `  condition: ${condition}`,
+    "vola_cont: '{a.item_name} 与 {b.item_name}'",
+    'triage: 测试',
+    '',
+  ].join('\n');
+
+function compiled(text: string): CompiledRule {
+  const r = compileText(text, 'two-lookups.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.compiled;
+}
+
+const fee = (visit: string, sn: string, item: string) =>
+  `    - { fixmedins_code: H1, mdtrt_id: ${visit}, feedetl_sn: '${sn}', psn_no: P1, fee_ocur_time: '2026-01-05 08:00:00', med_list_codg: '${item}', medins_list_codg: N${sn}, det_item_fee_sumamt: 10, cnt: 1, pric: 10, med_type: '21', bilg_dept_codg: D1, bilg_dr_codg: DR1 }`;
+
+// 001201000020000 特级护理 and 001201000030000 Ⅰ级护理 are in rules/knowledge/frequency-limits.yaml; X9999999 is not.
+const TEST = [
+  'rule: two-lookups',
+  'given:',
+  '  fee_line:',
+  fee('V1', '1', '001201000020000'),
+  fee('V1', '2', 'X9999999'),
+  fee('V2', '1', '001201000020000'),
+  fee('V2', '2', '001201000030000'),
+  'hits: [fee:H1:V2:1]',
+  'not_hits: [fee:H1:V1:1, fee:H1:V1:2]',
+  '',
+].join('\n');
+
+const testOf = (hits: string[], notHits: string[]) =>
+  [...TEST.split('\n').slice(0, 7), `hits: [${hits.join(', ')}]`, `not_hits: [${notHits.join(', ')}]`, ''].join('\n');
+
+describe('a pair rule requiring a list of one side only', () => {
+  it("still sees the other side's unlisted lines (the semi-join narrows lines only when both sides require a list)", async () => {
+    const text = rule(['fa: a.item in list frequency_limits'], 'fa');
+    const outcome = await runRuleTest(
+      compiled(text),
+      testOf(['fee:H1:V1:2', 'fee:H1:V2:2'], ['fee:H9:V9:9']),
+      'one-side.test.yaml',
+      knowledgeOrThrow(),
+    );
+    expect({ missing: outcome.missing, unexpected: outcome.unexpected, issues: outcome.issues }).toEqual({
+      missing: [],
+      unexpected: [],
+      issues: [],
+    });
+  });
+});
