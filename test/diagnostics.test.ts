@@ -71,6 +71,7 @@ describe('issue codes', () => {
       'list-key-mismatch',
       'list-without-lookup',
       'list-outside-condition',
+      'ambiguous-column',
       'dangling-condition',
       'condition-cycle',
       'type-mismatch',

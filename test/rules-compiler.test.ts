@@ -71,3 +71,48 @@ describe('a pair rule requiring a list of one side only', () => {
     });
   });
 });
+
+describe('a knowledge list looked up under two keys', () => {
+  const text = rule(['fa: a.item in list frequency_limits', 'fb: b.item in list frequency_limits'], 'fa and fb');
+
+  it('gives two joins, one per key', () => {
+    const sql = compiled(text).sql;
+    expect(sql.match(/LEFT JOIN k_frequency_limits AS \w+/g)).toEqual([
+      'LEFT JOIN k_frequency_limits AS k_frequency_limits',
+      'LEFT JOIN k_frequency_limits AS k_frequency_limits_2',
+    ]);
+  });
+
+  it('checks each key against its own join: only the pair whose b item is not listed hits', async () => {
+    // V1: a = 001201000020000 (listed), b = X9999999 (not listed): a listed and b not, a hit.
+    // V2: both listed: no hit. Read through one join, fb would say what fa says, and V1 would not hit.
+    const oneListed = rule(['fa: a.item in list frequency_limits', 'fb: b.item in list frequency_limits'], 'fa and not fb');
+    const outcome = await runRuleTest(
+      compiled(oneListed),
+      testOf(['fee:H1:V1:2'], ['fee:H1:V2:1', 'fee:H1:V2:2']),
+      'two.test.yaml',
+      knowledgeOrThrow(),
+    );
+    expect({ missing: outcome.missing, unexpected: outcome.unexpected, issues: outcome.issues }).toEqual({
+      missing: [],
+      unexpected: [],
+      issues: [],
+    });
+  });
+
+  it('shares one join between lookups under the same key', () => {
+    const sql = compiled(rule(['fa: a.item in list frequency_limits', 'fb: not (a.item in list frequency_limits)'], 'fa or fb')).sql;
+    expect(sql.match(/LEFT JOIN k_frequency_limits\b/g)).toHaveLength(1);
+  });
+
+  it('refuses a column of the list that could come from either lookup, naming both', () => {
+    const r = compileText(
+      rule(
+        ['fa: a.item in list frequency_limits', 'fb: b.item in list frequency_limits', 'big: frequency_limits.max_cnt > 1'],
+        'fa and fb and big',
+      ),
+      'two-lookups.yaml',
+    );
+    expect(r.ok ? [] : r.issues.map((i) => [i.code, i.at.path])).toEqual([['ambiguous-column', 'logic.conditions.big']]);
+  });
+});

@@ -63,6 +63,7 @@ export const ISSUE_CODES = {
   'list-key-mismatch': '查表的键与知识库表不符',
   'list-without-lookup': '引用了未查的知识库表',
   'list-outside-condition': '查表不在命名条件中',
+  'ambiguous-column': '列名有歧义 (同一知识库表查了多次)',
   'dangling-condition': '引用了不存在的命名条件',
   'condition-cycle': '命名条件循环引用',
   'type-mismatch': '类型不匹配',

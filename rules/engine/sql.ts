@@ -40,8 +40,14 @@ export interface Env {
 interface ListJoin {
   readonly name: string;
   readonly spec: ListSpec;
+  /** The join's alias: the list's table name for its first lookup key, `<table>_2` … for others. */
+  readonly alias: string;
   readonly keys: readonly string[];
 }
+
+/** A lookup's identity: its list and its key expression without positions (`a.item` is `a.item` wherever it is written). */
+const lookupKey = (list: string, arg: Expr): string =>
+  `${list} ${JSON.stringify(arg, (k, v: unknown) => (k === 'at' || k === 'listAt' ? undefined : v))}`;
 
 const FUNCTIONS: Readonly<Record<string, { min: number; max: number; type: (args: Typed[]) => ValueType; sql: (a: string[]) => string }>> =
   {
@@ -67,6 +73,7 @@ export class Ctx {
   readonly params = new Params();
   /** Findings at YAML paths (and offsets inside expression strings); compileText locates them. */
   readonly issues: Finding[] = [];
+  /** One join per list and lookup key (lookupKey): the same list under two keys is two lookups. */
   readonly lists = new Map<string, ListJoin>();
   private readonly condSql = new Map<string, string>();
   private readonly compiling = new Set<string>();
@@ -112,7 +119,8 @@ export class Ctx {
           this.issue('unknown-list', path, n.listAt, `未知的知识库表 ${n.list}`, `可用: ${Object.keys(LISTS).sort().join(', ')}`);
           return;
         }
-        if (this.lists.has(n.list)) return;
+        const id = lookupKey(n.list, n.arg);
+        if (this.lists.has(id)) return;
         const parts = n.arg.t === 'tuple' ? n.arg.items : [n.arg];
         if (parts.length !== spec.key.length) {
           this.issue(
@@ -125,19 +133,23 @@ export class Ctx {
           return;
         }
         const keys = parts.map((p) => this.expr(p, env, path).sql);
-        this.lists.set(n.list, { name: n.list, spec, keys });
+        const earlier = this.joinsOf(n.list).length;
+        this.lists.set(id, { name: n.list, spec, alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName, keys });
       });
     }
   }
 
-  /** `LEFT JOIN k_x AS k_x ON …` for each list looked up. */
+  /** `LEFT JOIN k_x AS k_x ON …` for each lookup (a list looked up under a second key: `AS k_x_2`). */
   listJoins(): string {
     return [...this.lists.values()]
       .map(
-        (l) =>
-          `LEFT JOIN ${l.spec.sqlName} AS ${l.spec.sqlName} ON ${l.spec.key.map((k, i) => `${l.spec.sqlName}."${k}" = ${l.keys[i]}`).join(' AND ')}`,
+        (l) => `LEFT JOIN ${l.spec.sqlName} AS ${l.alias} ON ${l.spec.key.map((k, i) => `${l.alias}."${k}" = ${l.keys[i]}`).join(' AND ')}`,
       )
       .join('\n  ');
+  }
+
+  private joinsOf(list: string): ListJoin[] {
+    return [...this.lists.values()].filter((l) => l.name === list);
   }
 
   /** The knowledge tables the compiled rule uses. */
@@ -145,22 +157,20 @@ export class Ctx {
     return [...new Set([...this.lists.values()].map((l) => l.spec.table))].sort();
   }
 
-  /** A list column: `list.x` when exactly one list is looked up, or `<list name>.x`. */
-  private listColumn(path: readonly string[]): Typed | undefined | 'no-lookup' {
+  /**
+   * A list column: `list.x` when exactly one lookup is made, or `<list name>.x` when that list is
+   * looked up once; `ambiguous` when the name could mean more than one lookup.
+   */
+  private listColumn(path: readonly string[]): Typed | undefined | 'no-lookup' | { ambiguous: number } {
     if (path.length !== 2) return undefined;
     const [q, col] = path as [string, string];
-    let join: ListJoin | undefined;
-    if (q === 'list') {
-      if (this.lists.size === 0) return 'no-lookup';
-      if (this.lists.size > 1) return undefined;
-      join = [...this.lists.values()][0];
-    } else if (LISTS[q]) {
-      join = this.lists.get(q);
-      if (!join) return 'no-lookup';
-    } else return undefined;
-    if (!join) return undefined;
+    if (q !== 'list' && !LISTS[q]) return undefined;
+    const joins = q === 'list' ? [...this.lists.values()] : this.joinsOf(q);
+    if (joins.length === 0) return 'no-lookup';
+    if (joins.length > 1) return { ambiguous: joins.length };
+    const join = joins[0] as ListJoin;
     const type = join.spec.columns[col];
-    return type === undefined ? undefined : { sql: `${join.spec.sqlName}."${col}"`, type };
+    return type === undefined ? undefined : { sql: `${join.alias}."${col}"`, type };
   }
 
   /** Compiles the named condition `name` (once). */
@@ -261,14 +271,14 @@ export class Ctx {
         return { sql: e.negated ? `(${a.sql} IS NULL OR ${a.sql} NOT IN (${list}))` : `(${a.sql} IN (${list}))`, type: 'bool' };
       }
       case 'inlist': {
-        const join = this.lists.get(e.list);
+        const join = this.lists.get(lookupKey(e.list, e.arg));
         if (!join) {
           // Registered in the pre-pass; unknown lists were reported there.
           if (!LISTS[e.list]) return { sql: 'false', type: 'bool' };
           this.issue('list-outside-condition', path, e.at, 'in list 只能用在 conditions 中', '把查表写到一个命名条件里');
           return { sql: 'false', type: 'bool' };
         }
-        const hit = `(${join.spec.sqlName}."${join.spec.key[0]}" IS NOT NULL)`;
+        const hit = `(${join.alias}."${join.spec.key[0]}" IS NOT NULL)`;
         return { sql: e.negated ? `(NOT ${hit})` : hit, type: 'bool' };
       }
       case 'isnull': {
@@ -302,6 +312,16 @@ export class Ctx {
         e.at,
         `引用了 ${e.path.join('.')}, 但规则没有用 in list 查这个表`,
         '先写一个条件 item in list <表名>',
+      );
+      return { sql: 'NULL', type: 'any' };
+    }
+    if (col && 'ambiguous' in col) {
+      this.issue(
+        'ambiguous-column',
+        path,
+        e.at,
+        `${e.path.join('.')} 有歧义: 规则查了 ${col.ambiguous} 次知识库表${e.path[0] === 'list' ? '' : ` ${e.path[0]}`} (查表的键不同)`,
+        '把用到该列的比较写进同一个条件, 或只按一个键查表',
       );
       return { sql: 'NULL', type: 'any' };
     }
