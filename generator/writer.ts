@@ -66,6 +66,8 @@ export function dirWriter(dir: string, options: { gzip: boolean }): GeneratorWri
     files.push(rel);
     const file = createWriteStream(path.join(dir, rel), { highWaterMark: BUFFER });
     const failed = new Promise<never>((_, reject) => file.once('error', reject));
+    // Observed here so an error before anyone awaits `failed` is not an unhandled rejection; every
+    // write and the close race against `failed`, which is where the error surfaces.
     failed.catch(() => undefined);
     if (!gzip) return { name: rel, file, failed };
     // zlib streams are Transforms and take stream options; @types/node's ZlibOptions leaves them out.

@@ -282,6 +282,7 @@ export class Lander {
       await conn.run('COMMIT');
       return result;
     } catch (err) {
+      // The error that made us roll back is the one to report; a failed ROLLBACK (no transaction left) adds nothing.
       await conn.run('ROLLBACK').catch(() => undefined);
       throw new FundwatchError('db', `landing batch from ${src.source} failed: ${(err as Error).message}`, {
         cause: err,

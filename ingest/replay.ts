@@ -155,6 +155,8 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
     await settle();
   } finally {
     await pool.close();
+    // Only reached with a batch still landing when something else failed: that failure is the one
+    // thrown; the landing is awaited so the lander is not closed under it.
     await landing?.catch(() => undefined);
     await lander.close();
     stagingConn.closeSync();

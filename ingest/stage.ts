@@ -174,6 +174,7 @@ export class Staging {
 
   async close(): Promise<void> {
     closeAll(this.filling);
+    // Closing after a failed batch: the in-memory staging database goes with the instance anyway.
     await this.conn.run(`DETACH ${this.db}`).catch(() => undefined);
   }
 }

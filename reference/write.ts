@@ -124,11 +124,14 @@ export async function writeLoad(
       await conn.run('COMMIT');
       return { written: true, loadId };
     } catch (err) {
+      // The error that made us roll back is the one to report; a failed ROLLBACK (no transaction left) adds nothing.
       await conn.run('ROLLBACK').catch(() => undefined);
       if (err instanceof FundwatchError) throw err;
       throw new FundwatchError('db', `写入参考数据 ${ref.file} 失败: ${(err as Error).message}`, { cause: err });
     }
   } finally {
+    // Temporary tables of this connection: a failed drop leaves them to the connection's end, and the
+    // next load replaces them (CREATE OR REPLACE).
     await conn.run(`DROP TABLE IF EXISTS ${STAGE_ROWS}; DROP TABLE IF EXISTS ${STAGE_REJECTED}`).catch(() => undefined);
   }
 }

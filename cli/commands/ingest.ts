@@ -127,7 +127,7 @@ async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
           process.exit(130);
         }
         process.stderr.write(`收到 ${sig}, 处理完当前批次后退出…\n`);
-        // A failure reaches the caller through ingest.done.
+        // A failure of the stop reaches the caller through ingest.done, which the command awaits.
         ingest.stop().catch(() => undefined);
       };
       process.on('SIGINT', onSignal);
