@@ -134,21 +134,18 @@ function findingOf(issue: z.core.$ZodIssue, o: ZodFindingOptions): Omit<Finding,
         hint: '删除该字段或检查拼写',
       };
     case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = String(small ? issue.minimum : issue.maximum);
+      const u = unit(issue.origin);
       return {
         ...common,
-        code: 'too-small',
-        message: '数量或长度不足',
-        expected: unit(issue.origin) ? `至少 ${String(issue.minimum)} ${unit(issue.origin)}` : `不小于 ${String(issue.minimum)}`,
+        code: small ? 'too-small' : 'too-big',
+        message: small ? '数量或长度不足' : '超出上限',
+        expected: u ? `${small ? '至少' : '至多'} ${bound} ${u}` : `${small ? '不小于' : '不大于'} ${bound}`,
         ...(got === undefined ? {} : { got }),
       };
-    case 'too_big':
-      return {
-        ...common,
-        code: 'too-big',
-        message: '超出上限',
-        expected: unit(issue.origin) ? `至多 ${String(issue.maximum)} ${unit(issue.origin)}` : `不大于 ${String(issue.maximum)}`,
-        ...(got === undefined ? {} : { got }),
-      };
+    }
     case 'invalid_format':
       // The schema's own message (Chinese in fundwatch's schemas) says what the format is.
       return { ...common, code: 'invalid-format', message: issue.message, expected: issue.format, ...(got === undefined ? {} : { got }) };
