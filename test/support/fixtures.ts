@@ -89,3 +89,19 @@ export function validFixtureLines(): { file: string; line: number; bytes: Buffer
   }
   return out;
 }
+
+/**
+ * The rejections of 06-invalid.ndjson, one per line, as read by hand from the file: the code is the
+ * contract's, `reason_contains` comes from expected.json.
+ */
+export const REJECTIONS = [
+  { line: 1, code: 'invalid-json', about: 'JSON cut off inside input.feedetail[0].mdtrt_id' },
+  { line: 2, code: 'unknown-infno', about: 'infno 9999' },
+  { line: 3, code: 'missing-field', about: 'feedetail[1] without med_list_codg', path: 'input.feedetail[1].med_list_codg' },
+  { line: 4, code: 'too-many-decimals', about: 'det_item_fee_sumamt "12.345"', path: 'input.feedetail[0].det_item_fee_sumamt' },
+  { line: 5, code: 'invalid-datetime', about: 'fee_ocur_time "2026/03/02 10:00"', path: 'input.feedetail[0].fee_ocur_time' },
+  { line: 7, code: 'invalid-decimal', about: 'cnt "two"', path: 'input.feedetail[0].cnt' },
+  { line: 8, code: 'invalid-enum', about: 'upload_mode T2', path: 'upload_mode' },
+  { line: 9, code: 'missing-field', about: '2207 without setl_id, with certno and psn_name', path: 'input.setlinfo.setl_id' },
+  { line: 10, code: 'not-an-object', about: 'a JSON array' },
+];
