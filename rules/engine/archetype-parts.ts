@@ -2,7 +2,8 @@ import type { FieldPath } from '../../core/diagnostics/index.js';
 import { SETTING_CLASSES, SOURCES, type SourceName } from './columns.js';
 import type { RefKeys } from './env.js';
 import type { Logic, Rule } from './schema.js';
-import type { Ctx, Env, Typed } from './sql.js';
+import type { Typed } from './columns.js';
+import type { Ctx, Env } from './sql.js';
 import { compileTemplate } from './template.js';
 
 /**

@@ -10,6 +10,12 @@ import { TABLES, columnsOfSchemas, type ColumnSpec } from '../../contract/tables
 /** What the compiler needs to know of a value's kind: enough to catch `gend > 3` or `name + 1`. */
 export type ValueType = 'text' | 'number' | 'time' | 'date' | 'bool' | 'any';
 
+/** A compiled value: its SQL and its type. */
+export interface Typed {
+  readonly sql: string;
+  readonly type: ValueType;
+}
+
 export interface Column {
   readonly name: string;
   readonly type: ValueType;

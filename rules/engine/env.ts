@@ -1,5 +1,6 @@
 import { REFERENCES, SOURCES, type Column, type ReferenceName, type SourceName } from './columns.js';
-import type { Env, Typed } from './sql.js';
+import type { Typed } from './columns.js';
+import type { Env } from './sql.js';
 
 /**
  * Name resolution for one level of a compiled query: the columns of that level, the reference

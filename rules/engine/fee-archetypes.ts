@@ -3,7 +3,7 @@ import { columnsOf, NameEnv } from './env.js';
 import { parseExpr, type Expr } from './expr.js';
 import { LISTS } from './lists.js';
 import type { Logic } from './schema.js';
-import type { Typed } from './sql.js';
+import type { Typed } from './columns.js';
 import {
   conditionSql,
   detail,

@@ -1,7 +1,7 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF } from './columns.js';
 import { columnsOf, NameEnv, type RefKeys } from './env.js';
-import type { Typed } from './sql.js';
+import type { Typed } from './columns.js';
 import {
   conditionSql,
   detail,

@@ -1,6 +1,8 @@
 import type { FieldPath, Finding, IssueCode, Severity } from '../../core/diagnostics/index.js';
-import type { ValueType } from './columns.js';
-import { LISTS, type ListSpec } from './lists.js';
+import type { Typed } from './columns.js';
+import { comparable, FUNCTION_NAMES, FUNCTIONS, TYPE_ZH } from './functions.js';
+import { LISTS } from './lists.js';
+import { Lookups } from './lookups.js';
 import { parseExpr, walk, type Expr } from './expr.js';
 
 /**
@@ -22,11 +24,6 @@ export class Params {
   }
 }
 
-export interface Typed {
-  readonly sql: string;
-  readonly type: ValueType;
-}
-
 /** Resolves names of one evaluation context (row, group, pair …) to SQL. */
 export interface Env {
   /** A column path (`gend`, `person.gend`, `prev.main_dx`); undefined when unknown here. */
@@ -37,34 +34,6 @@ export interface Env {
   readonly lift?: (row: Typed) => Typed;
 }
 
-interface ListJoin {
-  readonly name: string;
-  readonly spec: ListSpec;
-  /** The join's alias: the list's table name for its first lookup key, `<table>_2` … for others. */
-  readonly alias: string;
-  readonly keys: readonly string[];
-}
-
-/** A lookup's identity: its list and its key expression without positions (`a.item` is `a.item` wherever it is written). */
-const lookupKey = (list: string, arg: Expr): string =>
-  `${list} ${JSON.stringify(arg, (k, v: unknown) => (k === 'at' || k === 'listAt' ? undefined : v))}`;
-
-const FUNCTIONS: Readonly<Record<string, { min: number; max: number; type: (args: Typed[]) => ValueType; sql: (a: string[]) => string }>> =
-  {
-    coalesce: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `coalesce(${a.join(', ')})` },
-    abs: { min: 1, max: 1, type: () => 'number', sql: (a) => `abs(${a[0]})` },
-    least: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `least(${a.join(', ')})` },
-    greatest: { min: 2, max: 8, type: (a) => a[0]?.type ?? 'any', sql: (a) => `greatest(${a.join(', ')})` },
-    left: { min: 2, max: 2, type: () => 'text', sql: (a) => `left(${a[0]}, CAST(${a[1]} AS INTEGER))` },
-    date: { min: 1, max: 1, type: () => 'date', sql: (a) => `CAST(${a[0]} AS DATE)` },
-    round: { min: 1, max: 2, type: () => 'number', sql: (a) => `round(${a[0]}, CAST(${a[1] ?? '0'} AS INTEGER))` },
-  };
-
-export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
-
-const comparable = (a: ValueType, b: ValueType) =>
-  a === 'any' || b === 'any' || a === b || ((a === 'time' || a === 'date') && (b === 'time' || b === 'date'));
-
 /**
  * One rule's compilation state: parameters, issues, named conditions and list lookups. Named
  * conditions may refer to each other by name; each compiles once (cycles are reported).
@@ -73,8 +42,8 @@ export class Ctx {
   readonly params = new Params();
   /** Findings at YAML paths (and offsets inside expression strings); compileText locates them. */
   readonly issues: Finding[] = [];
-  /** One join per list and lookup key (lookupKey): the same list under two keys is two lookups. */
-  readonly lists = new Map<string, ListJoin>();
+  /** One join per list and lookup key: the same list under two keys is two lookups. */
+  readonly lookups = new Lookups();
   private readonly condSql = new Map<string, string>();
   private readonly compiling = new Set<string>();
   readonly usedConditions = new Set<string>();
@@ -119,8 +88,6 @@ export class Ctx {
           this.issue('unknown-list', path, n.listAt, `未知的知识库表 ${n.list}`, `可用: ${Object.keys(LISTS).sort().join(', ')}`);
           return;
         }
-        const id = lookupKey(n.list, n.arg);
-        if (this.lists.has(id)) return;
         const parts = n.arg.t === 'tuple' ? n.arg.items : [n.arg];
         if (parts.length !== spec.key.length) {
           this.issue(
@@ -132,45 +99,19 @@ export class Ctx {
           );
           return;
         }
-        const keys = parts.map((p) => this.expr(p, env, path).sql);
-        const earlier = this.joinsOf(n.list).length;
-        this.lists.set(id, { name: n.list, spec, alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName, keys });
+        this.lookups.add(n.list, spec, n.arg, () => parts.map((p) => this.expr(p, env, path).sql));
       });
     }
   }
 
-  /** `LEFT JOIN k_x AS k_x ON …` for each lookup (a list looked up under a second key: `AS k_x_2`). */
+  /** The LEFT JOINs of the rule's list lookups. */
   listJoins(): string {
-    return [...this.lists.values()]
-      .map(
-        (l) => `LEFT JOIN ${l.spec.sqlName} AS ${l.alias} ON ${l.spec.key.map((k, i) => `${l.alias}."${k}" = ${l.keys[i]}`).join(' AND ')}`,
-      )
-      .join('\n  ');
-  }
-
-  private joinsOf(list: string): ListJoin[] {
-    return [...this.lists.values()].filter((l) => l.name === list);
+    return this.lookups.sql();
   }
 
   /** The knowledge tables the compiled rule uses. */
   listTables(): string[] {
-    return [...new Set([...this.lists.values()].map((l) => l.spec.table))].sort();
-  }
-
-  /**
-   * A list column: `list.x` when exactly one lookup is made, or `<list name>.x` when that list is
-   * looked up once; `ambiguous` when the name could mean more than one lookup.
-   */
-  private listColumn(path: readonly string[]): Typed | undefined | 'no-lookup' | { ambiguous: number } {
-    if (path.length !== 2) return undefined;
-    const [q, col] = path as [string, string];
-    if (q !== 'list' && !LISTS[q]) return undefined;
-    const joins = q === 'list' ? [...this.lists.values()] : this.joinsOf(q);
-    if (joins.length === 0) return 'no-lookup';
-    if (joins.length > 1) return { ambiguous: joins.length };
-    const join = joins[0] as ListJoin;
-    const type = join.spec.columns[col];
-    return type === undefined ? undefined : { sql: `${join.alias}."${col}"`, type };
+    return this.lookups.tables();
   }
 
   /** Compiles the named condition `name` (once). */
@@ -271,7 +212,7 @@ export class Ctx {
         return { sql: e.negated ? `(${a.sql} IS NULL OR ${a.sql} NOT IN (${list}))` : `(${a.sql} IN (${list}))`, type: 'bool' };
       }
       case 'inlist': {
-        const join = this.lists.get(lookupKey(e.list, e.arg));
+        const join = this.lookups.get(e.list, e.arg);
         if (!join) {
           // Registered in the pre-pass; unknown lists were reported there.
           if (!LISTS[e.list]) return { sql: 'false', type: 'bool' };
@@ -303,7 +244,7 @@ export class Ctx {
       const c = this.condition(e.path[0] as string, env);
       if (c !== undefined) return { sql: c, type: 'bool' };
     }
-    const col = this.listColumn(e.path);
+    const col = this.lookups.column(e.path);
     if (col === 'no-lookup') {
       if (this.unknownList) return { sql: 'NULL', type: 'any' };
       this.issue(
@@ -349,12 +290,3 @@ export class Ctx {
     return { sql: 'NULL', type: 'any' };
   }
 }
-
-const TYPE_ZH: Readonly<Record<ValueType, string>> = {
-  text: '文本',
-  number: '数值',
-  time: '时间',
-  date: '日期',
-  bool: '条件',
-  any: '任意值',
-};

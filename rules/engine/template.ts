@@ -1,5 +1,6 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
-import type { Ctx, Env, Typed } from './sql.js';
+import type { Typed } from './columns.js';
+import type { Ctx, Env } from './sql.js';
 
 /**
  * `vola_cont` templates: Chinese text with `{expression}` placeholders, compiled to a SQL `concat`

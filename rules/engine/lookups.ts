@@ -1,0 +1,75 @@
+import type { ValueType } from './columns.js';
+import type { Expr } from './expr.js';
+import { LISTS, type ListSpec } from './lists.js';
+
+/**
+ * The knowledge-list lookups (`x in list L`) of one rule, as the LEFT JOINs that carry them: one
+ * join per list and key expression, so the same list looked up under two keys is two lookups, each
+ * reading its own join (`k_x`, then `k_x_2` …). Pure bookkeeping; the compiler (sql.ts) reports the
+ * problems.
+ */
+
+export interface ListJoin {
+  readonly name: string;
+  readonly spec: ListSpec;
+  /** The join's alias: the list's table name for its first lookup key, `<table>_2` … for others. */
+  readonly alias: string;
+  /** The key expressions, compiled, in the order of the list's key columns. */
+  readonly keys: readonly string[];
+}
+
+/** A lookup's identity: its list and its key expression without positions (`a.item` is `a.item` wherever it is written). */
+const lookupKey = (list: string, arg: Expr): string =>
+  `${list} ${JSON.stringify(arg, (k, v: unknown) => (k === 'at' || k === 'listAt' ? undefined : v))}`;
+
+export class Lookups {
+  private readonly joins = new Map<string, ListJoin>();
+
+  /** The join of this lookup, if registered. */
+  get(list: string, arg: Expr): ListJoin | undefined {
+    return this.joins.get(lookupKey(list, arg));
+  }
+
+  /** Registers a lookup of `list` keyed on `arg` (compiled to `keys`); a second registration of the same lookup is a no-op. */
+  add(list: string, spec: ListSpec, arg: Expr, keys: () => readonly string[]): void {
+    const id = lookupKey(list, arg);
+    if (this.joins.has(id)) return;
+    const earlier = this.of(list).length;
+    this.joins.set(id, { name: list, spec, alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName, keys: keys() });
+  }
+
+  private of(list: string): ListJoin[] {
+    return [...this.joins.values()].filter((l) => l.name === list);
+  }
+
+  /** `LEFT JOIN k_x AS k_x ON …` for each lookup. */
+  sql(): string {
+    return [...this.joins.values()]
+      .map(
+        (l) => `LEFT JOIN ${l.spec.sqlName} AS ${l.alias} ON ${l.spec.key.map((k, i) => `${l.alias}."${k}" = ${l.keys[i]}`).join(' AND ')}`,
+      )
+      .join('\n  ');
+  }
+
+  /** The knowledge tables looked up. */
+  tables(): string[] {
+    return [...new Set([...this.joins.values()].map((l) => l.spec.table))].sort();
+  }
+
+  /**
+   * A list column: `list.x` when exactly one lookup is made, or `<list name>.x` when that list is
+   * looked up once; `no-lookup` when there is none, `ambiguous` when the name could mean several;
+   * undefined when the path is not a list column at all.
+   */
+  column(path: readonly string[]): { sql: string; type: ValueType } | undefined | 'no-lookup' | { ambiguous: number } {
+    if (path.length !== 2) return undefined;
+    const [q, col] = path as [string, string];
+    if (q !== 'list' && !LISTS[q]) return undefined;
+    const joins = q === 'list' ? [...this.joins.values()] : this.of(q);
+    if (joins.length === 0) return 'no-lookup';
+    if (joins.length > 1) return { ambiguous: joins.length };
+    const join = joins[0] as ListJoin;
+    const type = join.spec.columns[col];
+    return type === undefined ? undefined : { sql: `${join.alias}."${col}"`, type };
+  }
+}
