@@ -17,7 +17,8 @@ import { createDecodePool, defaultDecodeWorkers, type DecodePool } from '../inge
 import { addBatch, emptyTotals, Lander, type BatchResult, type IngestTotals } from '../ingest/land.js';
 import type { Store } from '../store/open.js';
 import { dataTopics, dlqTopic, kafkaClient, type KafkaSettings } from './config.js';
-import { ensureTopics, splitTpKey, tpKey, watermarks } from './topics.js';
+import { splitTpKey, tpKey } from './offsets.js';
+import { ensureTopics, watermarks } from './topics.js';
 
 /**
  * Kafka ingest: the platform topics → the same Lander as replay ingest (one code path after
