@@ -122,7 +122,7 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
         () => reject(new Error(`read ${out.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      void consumer
+      consumer
         .run({
           eachMessage: async ({ message }) => {
             out.push(message);
