@@ -102,7 +102,7 @@ function side(script: string, args: string[]): Side {
 /**
  * Lets the disk settle before a side is timed: the broker has just written the produced log
  * segments (and the previous side its database), and the kernel writing those back competed with
- * the measured side's commits (measured: replay took 12.6 s instead of 9.7 s right after producing).
+ * the measured side's commits, replay's most of all (bench/README.md, Kafka).
  */
 function settle(): void {
   execFileSync('sync');

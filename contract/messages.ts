@@ -16,12 +16,32 @@ import {
 /** The canonical tables a message lands in (contract §1 table of infno). */
 export type TableName = 'visit' | 'discharge' | 'fee_line' | 'settlement' | 'settlement_cancel' | 'psi_line' | 'psi_deletion';
 
+/** The four data streams of contract §1, each a topic (`hi.<stream>` by default; `hi.dlq` carries rejections). */
+export const DATA_STREAMS = ['visit', 'fee', 'settlement', 'psi'] as const;
+export type DataStream = (typeof DATA_STREAMS)[number];
+
+/**
+ * Contract §1's topics by infno: each carries whole tables (the discharge 2402 rides with the
+ * visits, the cancellations with the settlements, the deletion 3507 with the other 进销存 lines).
+ */
+const STREAM_OF_TABLE: Record<TableName, DataStream> = {
+  visit: 'visit',
+  discharge: 'visit',
+  fee_line: 'fee',
+  settlement: 'settlement',
+  settlement_cancel: 'settlement',
+  psi_line: 'psi',
+  psi_deletion: 'psi',
+};
+
 type Line = Record<string, unknown>;
 
 export interface MessageType {
   readonly infno: string;
   readonly name: string;
   readonly table: TableName;
+  /** The topic it is published on (contract §1); the consumer routes by infno, not by topic. */
+  readonly stream: DataStream;
   /** Schema of `input`. */
   readonly input: z.ZodType<Record<string, unknown>, unknown>;
   /** The key under `input` that holds the line(s). */
@@ -62,7 +82,7 @@ type Def = Pick<MessageType, 'infno' | 'name' | 'table' | 'bodyKey' | 'line'> & 
 function messageType(d: Def): MessageType {
   const many = d.uniqueField !== undefined;
   const body = many ? lines(d.line, d.uniqueField as string) : d.line;
-  return { ...d, many, input: z.looseObject({ [d.bodyKey]: body }) };
+  return { ...d, stream: STREAM_OF_TABLE[d.table], many, input: z.looseObject({ [d.bodyKey]: body }) };
 }
 
 const psi = (infno: string, name: string, bodyKey: string, psiKind: 1 | 2 | 3 | 4, line: z.ZodObject) =>
@@ -103,12 +123,9 @@ const types: MessageType[] = [
 
 export const MESSAGE_TYPES: ReadonlyMap<string, MessageType> = new Map(types.map((t) => [t.infno, t]));
 
-/** Default topic of each infno (contract §1); the consumer routes by infno, not by topic. */
-export function defaultTopic(infno: string): string {
-  if (['2201', '2401', '2402'].includes(infno)) return 'hi.visit';
-  if (['2204', '2301'].includes(infno)) return 'hi.fee';
-  if (['2207', '2304', '2208', '2305'].includes(infno)) return 'hi.settlement';
-  return 'hi.psi';
+/** Stream of an infno (contract §1); a message of no known type (or none) goes with the fee lines. */
+export function streamOf(infno: string | undefined): DataStream {
+  return (infno === undefined ? undefined : MESSAGE_TYPES.get(infno)?.stream) ?? 'fee';
 }
 
 /** The schemas whose fields form each table's columns. */

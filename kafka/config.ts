@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { DATA_STREAMS } from '../contract/messages.js';
 import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 
@@ -19,26 +20,13 @@ export const DEFAULT_BROKERS = '127.0.0.1:9092';
 export const DEFAULT_GROUP = 'fundwatch';
 export const DEFAULT_TOPIC_PREFIX = 'hi.';
 
-/** The four data streams, by contract §1 default-name suffix. */
-export const DATA_STREAMS = ['visit', 'fee', 'settlement', 'psi'] as const;
-export type DataStream = (typeof DATA_STREAMS)[number];
-
+/** The topics of contract §1's four data streams (`streamOf` in contract/messages.ts gives an infno's). */
 export function dataTopics(prefix: string): string[] {
   return DATA_STREAMS.map((s) => `${prefix}${s}`);
 }
 
 export function dlqTopic(prefix: string): string {
   return `${prefix}dlq`;
-}
-
-/** Stream of an infno (contract §1 topic table); unknown transaction numbers go with the fee lines. */
-export function streamOf(infno: string | undefined): DataStream {
-  if (infno === undefined) return 'fee';
-  if (['2201', '2401', '2402'].includes(infno)) return 'visit';
-  if (['2204', '2301'].includes(infno)) return 'fee';
-  if (['2207', '2304', '2208', '2305'].includes(infno)) return 'settlement';
-  if (/^350[1-7]$/.test(infno)) return 'psi';
-  return 'fee';
 }
 
 /** Settings from flags, then FUNDWATCH_KAFKA_* variables, then the defaults. */

@@ -1,27 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type Kafka,
-  type KafkaMessage,
-  type Message,
-  type Producer,
-} from 'kafkajs';
-import { FundwatchError } from '../core/errors.js';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { logger } from '../core/logger.js';
-import type { Decoded } from '../ingest/decode.js';
-import { createDecodePool, defaultDecodeWorkers, type DecodePool } from '../ingest/decode-pool.js';
-import { addBatch, emptyTotals, Lander, type BatchResult, type IngestTotals } from '../ingest/land.js';
+import type { DecodePool } from '../ingest/decode-pool.js';
+import { Lander, type BatchResult, type IngestTotals } from '../ingest/land.js';
 import type { Store } from '../store/open.js';
-import { dataTopics, dlqTopic, kafkaClient, type KafkaSettings } from './config.js';
-import { ensureTopics, splitTpKey, tpKey, watermarks } from './topics.js';
+import { Batcher, readStoredOffsets } from './batcher.js';
+import { dataTopics, dlqTopic, type KafkaSettings } from './config.js';
+import { Intake } from './intake.js';
+import { Members } from './members.js';
+import { PartitionOffsets, splitTpKey, tpKey, type PartitionOffset } from './offsets.js';
+import { Progress, type ConsumeProgress } from './progress.js';
+import { RunState } from './run-state.js';
+import { ensureTopics, watermarks } from './topics.js';
+
+export type { ConsumeProgress } from './progress.js';
 
 /**
  * Kafka ingest: the platform topics → the same Lander as replay ingest (one code path after
- * decoding), with exactly-once effect in DuckDB.
+ * decoding), with exactly-once effect in DuckDB. This file wires the parts, each in its own file:
+ * the offset tracker (offsets.ts), the group members (members.ts), the intake from fetch to stage
+ * (intake.ts), the batch and its landing (batcher.ts) and the progress reports (progress.ts).
  *
  * - Offsets live in DuckDB (table kafka_offset), written in the transaction that lands the rows
  *   they carry. On every partition assignment a member seeks to the offset DuckDB holds (or to the
@@ -29,23 +28,19 @@ import { ensureTopics, splitTpKey, tpKey, watermarks } from './topics.js';
  *   after DuckDB commits, so they never run ahead of it. A message below the offset already landed
  *   or staged is skipped, so a crash at any instant neither loses nor repeats a message.
  * - Many Kafka fetches go into one DuckDB transaction (up to `batchRows` rows, or whatever has
- *   arrived once the stream pauses): per-transaction cost is what limits small batches.
- * - Backpressure: a member's eachBatch returns only once its messages are staged, and staging
- *   waits while the previous batch is still landing, so at most two batches plus one fetch per
- *   member are in memory.
+ *   arrived once the stream pauses).
+ * - Backpressure: at most 64 MB of fetched messages decoding or waiting, plus two staged batches.
  * - A rejected message goes to the rejected table and to the dead-letter topic (reason in headers)
  *   before its batch commits, so the dead-letter topic is at-least-once; the partition goes on.
  * - Members of the group in one process share the DuckDB instance and one lander (DuckDB admits
  *   one writing process per file).
  */
 export interface ConsumeOptions {
-  readonly piiKey: string;
   /** Consumers of the group in this process (default 1). */
   readonly members?: number;
   /**
    * Rows per DuckDB transaction (default 500,000, as replay): above DuckDB's row group size a batch
-   * is written straight to the file (measured on bench/kafka: 250,000 → 500,000 cut the end-to-end
-   * time from 12.8 s to 11.3 s, most of it in the final checkpoint).
+   * is written straight to the file, which shortens the final checkpoint (bench/README.md).
    */
   readonly batchRows?: number;
   /** Land what has arrived once the oldest staged message waited this long (default 5,000 ms). */
@@ -56,8 +51,6 @@ export interface ConsumeOptions {
   readonly untilIdleSeconds?: number;
   /** Group session timeout (default 30,000 ms; tests use a short one so the group settles quickly). */
   readonly sessionTimeoutMs?: number;
-  /** Decode threads (default one per core, at most 4; 0 decodes on the main thread). */
-  readonly workers?: number;
   /** Partitions for topics that have to be created (default 4). */
   readonly partitions?: number;
   /** Progress callback, every `progressEveryMs` (default 5,000). */
@@ -67,16 +60,16 @@ export interface ConsumeOptions {
   readonly onBatch?: (r: BatchResult, batches: number, ingest: KafkaIngest) => void;
 }
 
-export interface ConsumeProgress {
-  /** Messages taken from Kafka (accepted or rejected; not counting those skipped below landed offsets). */
-  readonly messages: number;
-  readonly rows: number;
-  readonly rejected: number;
-  readonly batches: number;
-  /** Rows landed per second since the previous report. */
-  readonly rowsPerSecond: number;
-  /** Per `topic:partition` of the assigned partitions: high watermark minus the offset landed. */
-  readonly lag: Record<string, number>;
+/** What an ingest is given rather than builds: the entry point (CLI, bench, test) makes and owns these. */
+export interface ConsumeDeps {
+  /**
+   * Where the admin (topics, watermarks), the dead-letter producer and each member's consumer come
+   * from: a kafkajs client (`kafkaClient(settings)`), or a caller's wrapper of one that keeps the
+   * consumers it makes (a caller may disconnect one, as a member that dies: see members.ts).
+   */
+  readonly kafka: Pick<Kafka, 'admin' | 'producer' | 'consumer'>;
+  /** Decodes the messages; the caller closes it once `done` has settled. */
+  readonly pool: DecodePool;
 }
 
 export interface ConsumeSummary extends Readonly<IngestTotals> {
@@ -88,34 +81,15 @@ export interface ConsumeSummary extends Readonly<IngestTotals> {
   readonly stopReason: 'idle' | 'stopped';
 }
 
-interface Member {
-  /** Replaced when kafkajs gives a consumer up (see restartMember). */
-  consumer: Consumer;
-  assigned: Set<string>;
-  running: boolean;
-}
-
-/** A fetched batch being decoded, waiting to be staged. */
-interface InFlight {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly KafkaMessage[];
-  readonly bytes: number;
-  readonly decoded: Promise<Decoded[]>;
-}
-
-interface StagedOffset {
-  readonly topic: string;
-  readonly partition: number;
-  next: number;
+/** What start() opens besides the consumers; closed by release(). */
+interface Opened {
+  readonly admin: Admin;
+  readonly producer: Producer;
+  readonly lander: Lander | undefined;
+  readonly conns: readonly DuckDBConnection[];
 }
 
 const log = logger('kafka.consume');
-
-/** Messages per decode job, as in replay. */
-const CHUNK = 256;
-/** Message bytes decoding or waiting to be staged before a member stops taking batches. */
-const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 export class KafkaIngest {
   readonly runId = randomUUID();
@@ -125,51 +99,24 @@ export class KafkaIngest {
   private rejectDone!: (e: unknown) => void;
 
   private readonly started = performance.now();
-  private readonly members: Member[] = [];
-  /**
-   * Next offset to accept per partition: past what DuckDB holds, what is staged and what is decoding
-   * on its way to the stage. Set synchronously as a batch is queued, so a message delivered again
-   * (to either member, after a rebalance) is skipped before it is decoded.
-   */
-  private readonly taken = new Map<string, number>();
-  private readonly inFlight: InFlight[] = [];
-  private inFlightBytes = 0;
-  private pumping: Promise<void> | undefined;
-  private waiting: (() => void)[] = [];
-  /** Next offset landed in DuckDB per partition. */
-  private readonly landed = new Map<string, number>();
-  private low = new Map<string, number>();
-  private staged = new Map<string, StagedOffset>();
-  private deadLetters: Message[] = [];
-  private stagedRows = 0;
-  private firstStagedAt = 0;
-  private lastStagedAt = 0;
-  private chain: Promise<unknown> = Promise.resolve();
-  private landing: Promise<void> | undefined;
-  /** Intervals and restart timeouts, all cleared on shutdown. */
-  private timers: NodeJS.Timeout[] = [];
+  // The failure reaches the caller through `done`, which stop() settles.
+  private readonly run = new RunState(() => {
+    this.stop().catch(() => undefined);
+  });
+  private readonly members: Members;
+  private readonly intake: Intake;
+  private readonly batcher: Batcher;
+  private readonly progress: Progress;
+  /** The flush and progress intervals, cleared on shutdown. */
+  private readonly timers: NodeJS.Timeout[] = [];
   private stopping: Promise<ConsumeSummary> | undefined;
-  private failure: FundwatchError | undefined;
-  private firstAssignmentAt: number | undefined;
-  private idleSince: number | undefined;
-  private monitoring = false;
-  /** Set by stop(): no new batch is taken; the ones being staged (`active`) finish and land. */
-  private draining = false;
-  private active = 0;
-  private lastReport = { at: performance.now(), rows: 0 };
-  private readonly totals = emptyTotals();
-  /** Besides the landed totals: messages taken (accepted or rejected), skipped below stored offsets, dead-lettered. */
-  private readonly seen = { messages: 0, rejected: 0, skipped: 0, deadLettered: 0 };
 
   private constructor(
-    private readonly settings: KafkaSettings,
+    settings: KafkaSettings,
     private readonly options: ConsumeOptions,
-    private readonly kafka: Kafka,
-    private readonly admin: Admin,
-    private readonly producer: Producer,
-    private readonly pool: DecodePool,
-    private readonly lander: Lander,
-    private readonly conns: readonly DuckDBConnection[],
+    deps: ConsumeDeps,
+    private readonly opened: Opened & { readonly lander: Lander },
+    private readonly offsets: PartitionOffsets,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.resolveDone = resolve;
@@ -177,22 +124,74 @@ export class KafkaIngest {
     });
     // A caller that only awaits stop() must not see an unhandled rejection.
     this.done.catch(() => undefined);
+    this.batcher = new Batcher(opened.lander, opened.producer, offsets, this.run, {
+      runId: this.runId,
+      groupId: settings.groupId,
+      dlqTopic: dlqTopic(settings.topicPrefix),
+      batchRows: options.batchRows ?? 500_000,
+      maxBatchWaitMs: options.maxBatchWaitMs ?? 5000,
+      idleFlushMs: options.idleFlushMs ?? 250,
+      onLanded: (r, landed) => this.landed(r, landed),
+    });
+    this.intake = new Intake(offsets, deps.pool, this.batcher, this.run);
+    this.members = new Members(
+      (config) => deps.kafka.consumer(config),
+      { groupId: settings.groupId, topics: dataTopics(settings.topicPrefix), sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000 },
+      offsets,
+      this.run,
+      this.intake.eachBatch,
+    );
+    this.progress = new Progress(opened.admin, offsets, this.members, this.intake, this.batcher, this.run, {
+      untilIdleSeconds: options.untilIdleSeconds,
+      progressEveryMs: options.progressEveryMs ?? 5000,
+      onProgress: options.onProgress,
+      // A failure while stopping reaches the caller through `done`.
+      onIdle: () => {
+        this.stop('idle').catch(() => undefined);
+      },
+    });
   }
 
   /** Connects, loads the offsets DuckDB holds, joins the group and starts consuming. */
-  static async start(store: Pick<Store, 'connect'>, settings: KafkaSettings, options: ConsumeOptions): Promise<KafkaIngest> {
-    const kafka = kafkaClient(settings);
-    const admin = kafka.admin();
-    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    await admin.connect();
-    await producer.connect();
+  static async start(
+    store: Pick<Store, 'connect'>,
+    settings: KafkaSettings,
+    options: ConsumeOptions,
+    deps: ConsumeDeps,
+  ): Promise<KafkaIngest> {
+    const topics = dataTopics(settings.topicPrefix);
+    const admin = deps.kafka.admin();
+    const producer = deps.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     const conn = await store.connect();
-    const stagingConn = await store.connect();
-    const lander = await Lander.create(conn, stagingConn);
-    const pool = createDecodePool(options.piiKey, options.workers ?? defaultDecodeWorkers());
-    const ingest = new KafkaIngest(settings, options, kafka, admin, producer, pool, lander, [conn, stagingConn]);
+    const conns = [conn, await store.connect()] as const;
+    let lander: Lander | undefined;
+    let ingest: KafkaIngest;
     try {
-      await ingest.init(conn);
+      lander = await Lander.create(...conns);
+      await admin.connect();
+      await producer.connect();
+      await ensureTopics(admin, [...topics, dlqTopic(settings.topicPrefix)], options.partitions ?? 4);
+      const stored = await readStoredOffsets(conn, topics);
+      // Partition starts, for partitions DuckDB holds nothing of: resume there, not at the group's
+      // committed offset, which may come from another database.
+      const starts = [...(await watermarks(admin, topics))].map(([k, w]) => ({ ...splitTpKey(k), next: w.low }));
+      log.info(
+        { stored: Object.fromEntries(stored.map((o) => [tpKey(o.topic, o.partition), o.next])), group: settings.groupId },
+        'resuming from offsets stored in DuckDB',
+      );
+      ingest = new KafkaIngest(settings, options, deps, { admin, producer, lander, conns }, new PartitionOffsets(stored, starts));
+    } catch (err) {
+      await close({ admin, producer, lander, conns });
+      throw err;
+    }
+    try {
+      await ingest.members.join(options.members ?? 1);
+      ingest.timers.push(setInterval(() => ingest.batcher.tick(ingest.intake.busy), 100));
+      ingest.timers.push(
+        setInterval(() => {
+          ingest.progress.check().catch((err: unknown) => ingest.run.fail(err));
+        }, 500),
+      );
     } catch (err) {
       await ingest.release();
       throw err;
@@ -200,392 +199,11 @@ export class KafkaIngest {
     return ingest;
   }
 
-  private get topics(): string[] {
-    return dataTopics(this.settings.topicPrefix);
-  }
-
-  private async init(conn: DuckDBConnection): Promise<void> {
-    await ensureTopics(this.admin, [...this.topics, dlqTopic(this.settings.topicPrefix)], this.options.partitions ?? 4);
-    const topics = new Set(this.topics);
-    const rows = (await conn.runAndReadAll(`SELECT topic, "partition", next_offset FROM kafka_offset`))
-      .getRows()
-      .filter((r) => topics.has(String(r[0])));
-    for (const [topic, partition, next] of rows) {
-      const k = tpKey(String(topic), Number(partition));
-      this.landed.set(k, Number(next));
-      this.taken.set(k, Number(next));
-    }
-    // Partition starts, for partitions DuckDB holds nothing of: resume there, not at the group's
-    // committed offset, which may come from another database.
-    this.low = new Map([...(await watermarks(this.admin, this.topics))].map(([k, w]) => [k, w.low]));
-    log.info({ stored: Object.fromEntries(this.landed), group: this.settings.groupId }, 'resuming from offsets stored in DuckDB');
-
-    for (let i = 0; i < (this.options.members ?? 1); i++) {
-      const member: Member = { consumer: this.newConsumer(), assigned: new Set(), running: true };
-      this.members.push(member);
-      await this.runMember(member);
-    }
-    this.timers.push(setInterval(() => this.tick(), 100));
-    this.timers.push(
-      setInterval(() => {
-        this.monitor().catch((err: unknown) => this.fail(err));
-      }, 500),
-    );
-  }
-
-  private newConsumer(): Consumer {
-    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
-    return this.kafka.consumer({
-      groupId: this.settings.groupId,
-      sessionTimeout,
-      rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
-      heartbeatInterval: Math.max(Math.floor(sessionTimeout / 10), 100),
-      // Large fetches: the per-fetch cost is what limits throughput, and memory is bounded by the lander anyway.
-      maxBytesPerPartition: 16 * 1024 * 1024,
-      maxBytes: 64 * 1024 * 1024,
-      maxWaitTimeInMs: 200,
-      allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 50, restartOnFailure: async () => this.failure === undefined },
-    });
-  }
-
-  private async runMember(member: Member): Promise<void> {
-    const consumer = member.consumer;
-    consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(member, e.payload.memberAssignment));
-    consumer.on(consumer.events.CRASH, (e) => {
-      log.warn({ err: e.payload.error.message, restart: e.payload.restart }, 'consumer crashed');
-      if (!e.payload.restart) this.restartMember(member);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
-  }
-
-  /**
-   * kafkajs gives a consumer up on an error it deems final (say, no group coordinator while a broker
-   * restarts). A Kafka outage is not final for fundwatch: start a fresh consumer for the member,
-   * with backoff, until it runs again or the ingest stops. Nothing is lost meanwhile: the new
-   * consumer seeks to what DuckDB and the stage hold.
-   */
-  private restartMember(member: Member, attempt = 1): void {
-    if (!member.running || this.stopping || this.failure !== undefined) return;
-    const restart = async () => {
-      if (!member.running || this.stopping || this.failure !== undefined) return;
-      // The old consumer is given up already; a failure to disconnect it changes nothing.
-      await member.consumer.disconnect().catch((err: Error) => log.debug({ err: err.message }, 'disconnect of a crashed consumer failed'));
-      member.assigned = new Set();
-      member.consumer = this.newConsumer();
-      try {
-        await this.runMember(member);
-        log.warn({ attempt }, 'consumer restarted');
-      } catch (err) {
-        log.warn({ err: (err as Error).message, attempt }, 'consumer restart failed, retrying');
-        this.restartMember(member, attempt + 1);
-      }
-    };
-    const timer = setTimeout(
-      () => {
-        restart().catch((err: unknown) => this.fail(err));
-      },
-      Math.min(1000 * attempt, 10_000),
-    );
-    this.timers.push(timer);
-  }
-
-  /** After every join: seek each assigned partition to where DuckDB (or the staged batch) ends. */
-  private onAssignment(member: Member, assignment: Record<string, number[]>): void {
-    member.assigned = new Set();
-    for (const [topic, partitions] of Object.entries(assignment))
-      for (const partition of partitions) {
-        const k = tpKey(topic, partition);
-        member.assigned.add(k);
-        const offset = this.taken.get(k) ?? this.low.get(k);
-        if (offset !== undefined) member.consumer.seek({ topic, partition, offset: String(offset) });
-      }
-    this.firstAssignmentAt ??= performance.now();
-    log.info({ assigned: [...member.assigned] }, 'partitions assigned');
-  }
-
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    // Once stopping, what arrives is left for the next run (it resumes from DuckDB's offsets).
-    if (this.draining || this.failure !== undefined || payload.isStale()) return;
-    this.active++;
-    try {
-      await this.takeBatch(payload);
-    } finally {
-      this.active--;
-    }
-  }
-
-  /**
-   * Hands a fetched batch to the decode workers and returns as soon as it is queued, so that kafkajs
-   * fetches the next one while the workers decode (measured: awaiting the decode here left the
-   * fetch, the workers and DuckDB taking turns). Batches are staged strictly in arrival order. The
-   * member waits only while more than MAX_IN_FLIGHT_BYTES are decoding or waiting to be staged.
-   */
-  private async takeBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    const k = tpKey(batch.topic, batch.partition);
-    const from = this.taken.get(k) ?? -1;
-    const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
-    this.seen.skipped += batch.messages.length - fresh.length;
-    if (!fresh.length) return;
-    if (from >= 0 && Number(fresh[0]?.offset) > from && this.landed.has(k))
-      // Retention or compaction removed messages this database never saw; nothing can bring them back.
-      log.warn({ partition: k, expected: from, got: fresh[0]?.offset }, 'gap in partition offsets');
-    this.taken.set(k, Number(fresh[fresh.length - 1]?.offset) + 1);
-    const bytes = fresh.reduce((n, m) => n + (m.value?.length ?? 0), 0);
-    this.inFlight.push({ topic: batch.topic, partition: batch.partition, messages: fresh, bytes, decoded: this.decode(fresh) });
-    this.inFlightBytes += bytes;
-    this.pump();
-    while (this.inFlightBytes > MAX_IN_FLIGHT_BYTES && this.failure === undefined) await this.withHeartbeat(payload, this.progressed());
-  }
-
-  /** Stages decoded batches in arrival order, one at a time, until none is left. */
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = (async () => {
-      while (this.inFlight.length && this.failure === undefined) {
-        const job = this.inFlight[0] as InFlight;
-        const decoded = await job.decoded;
-        await this.serial(() => this.stageBatch(job, decoded));
-        this.inFlight.shift();
-        this.inFlightBytes -= job.bytes;
-        for (const wake of this.waiting.splice(0)) wake();
-      }
-    })()
-      .catch((err) => this.fail(err))
-      .finally(() => {
-        this.pumping = undefined;
-        for (const wake of this.waiting.splice(0)) wake();
-      });
-  }
-
-  /** Resolves once the pump has staged another batch (or stopped). */
-  private progressed(): Promise<void> {
-    return this.pumping ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
-  }
-
-  /** Stages one queued batch: its messages are new (takeBatch filtered them) and in offset order. */
-  private async stageBatch(job: InFlight, decoded: readonly Decoded[]): Promise<void> {
-    job.messages.forEach((m, i) => this.stage(job.topic, job.partition, m, decoded[i] as Decoded));
-    const k = tpKey(job.topic, job.partition);
-    const last = Number(job.messages[job.messages.length - 1]?.offset);
-    const s = this.staged.get(k);
-    if (s) s.next = last + 1;
-    else this.staged.set(k, { topic: job.topic, partition: job.partition, next: last + 1 });
-    if (this.stagedRows >= (this.options.batchRows ?? 500_000)) await this.flush();
-  }
-
-  private stage(topic: string, partition: number, m: KafkaMessage, d: Decoded): void {
-    const pos = { offset: Number(m.offset), line: null, partition, source: topic };
-    const src = { kind: 'kafka' as const, source: topic, partition };
-    const now = performance.now();
-    if (this.lander.empty) this.firstStagedAt = now;
-    this.lastStagedAt = now;
-    this.seen.messages++;
-    if (d.ok) {
-      this.lander.addMessage(d.message, pos, src);
-      this.stagedRows += d.message.rows.length;
-      return;
-    }
-    this.seen.rejected++;
-    this.lander.addRejection(d.rejection, pos, src);
-    const r = d.rejection;
-    this.deadLetters.push({
-      key: m.key,
-      // Personal data replaced (contract §5), as in the rejected table; the original stays on its topic at the offset named.
-      value: r.raw,
-      headers: {
-        'fundwatch-code': r.code,
-        'fundwatch-reason': r.reason,
-        'fundwatch-source-topic': topic,
-        'fundwatch-source-partition': String(partition),
-        'fundwatch-source-offset': m.offset,
-      },
-    });
-  }
-
-  private async decode(messages: readonly KafkaMessage[]): Promise<Decoded[]> {
-    const jobs: Promise<Decoded[]>[] = [];
-    for (let i = 0; i < messages.length; i += CHUNK)
-      jobs.push(this.pool.decode(messages.slice(i, i + CHUNK).map((m) => m.value ?? Buffer.alloc(0))));
-    return (await Promise.all(jobs)).flat();
-  }
-
-  /** Runs staging and landing one at a time, whichever member or timer asks. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Keeps the member in its group while it waits for the lander. */
-  private async withHeartbeat<T>(payload: EachBatchPayload, work: Promise<T>): Promise<T> {
-    // A missed heartbeat is retried a second later; the session timeout decides when it matters.
-    const beat = setInterval(() => {
-      payload.heartbeat().catch((err: Error) => log.debug({ err: err.message }, 'heartbeat failed'));
-    }, 1000);
-    try {
-      return await work;
-    } finally {
-      clearInterval(beat);
-    }
-  }
-
-  /** Seals what is staged and starts landing it; waits for the previous batch first (its slot fills next). */
-  private async flush(): Promise<void> {
-    if (this.lander.empty || this.failure !== undefined) return;
-    await this.landing;
-    if (this.failure !== undefined) return;
-    const offsets = [...this.staged.values()];
-    const deadLetters = this.deadLetters;
-    const startedAt = new Date(Date.now() - (performance.now() - this.firstStagedAt));
-    this.staged = new Map();
-    this.deadLetters = [];
-    this.stagedRows = 0;
-    const slot = await this.lander.seal();
-    const landing = (async () => {
-      await this.publishDeadLetters(deadLetters);
-      const r = await this.lander.land(
-        {
-          runId: this.runId,
-          source: { kind: 'kafka', source: `group:${this.settings.groupId}`, partition: null },
-          startedAt,
-          firstOffset: null,
-          lastOffset: null,
-          inTransaction: (conn, batchId) => this.storeOffsets(conn, offsets, batchId),
-        },
-        slot,
-      );
-      for (const o of offsets) {
-        const k = tpKey(o.topic, o.partition);
-        this.landed.set(k, Math.max(this.landed.get(k) ?? 0, o.next));
-      }
-      this.count(r, deadLetters.length);
-      this.options.onBatch?.(r, this.totals.batches, this);
-      // The mirror logs its own failures (best effort, DuckDB holds the truth).
-      this.mirror(offsets).catch((err: unknown) => this.fail(err));
-    })()
-      .catch((err) => this.fail(err))
-      .finally(() => {
-        if (this.landing === landing) this.landing = undefined;
-      });
-    this.landing = landing;
-  }
-
-  private async storeOffsets(conn: DuckDBConnection, offsets: readonly StagedOffset[], batchId: number): Promise<void> {
-    for (const o of offsets)
-      await conn.run(
-        `INSERT INTO kafka_offset VALUES ($topic, $partition, $next, $group, $batch, now()::TIMESTAMP)
-         ON CONFLICT (topic, "partition") DO UPDATE SET next_offset = greatest(next_offset, EXCLUDED.next_offset),
-           group_id = EXCLUDED.group_id, batch_id = EXCLUDED.batch_id, updated_at = EXCLUDED.updated_at`,
-        { topic: o.topic, partition: o.partition, next: o.next, group: this.settings.groupId, batch: batchId },
-      );
-  }
-
-  /** At-least-once: retried until the broker takes them; the batch commits only after. */
-  private async publishDeadLetters(messages: Message[]): Promise<void> {
-    if (!messages.length) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer.send({ topic: dlqTopic(this.settings.topicPrefix), messages, acks: -1 });
-        return;
-      } catch (err) {
-        if (this.failure !== undefined) throw err;
-        log.warn({ err: (err as Error).message, attempt }, 'dead-letter topic unavailable, retrying');
-        await new Promise((r) => setTimeout(r, Math.min(1000 * attempt, 10_000)));
-      }
-    }
-  }
-
-  /** Kafka's committed offsets follow DuckDB's (for lag dashboards); never ahead of it, best effort. */
-  private async mirror(offsets: readonly StagedOffset[]): Promise<void> {
-    for (const member of this.members) {
-      const mine = offsets.filter((o) => member.assigned.has(tpKey(o.topic, o.partition)));
-      if (!mine.length || !member.running) continue;
-      await member.consumer
-        .commitOffsets(mine.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.next) })))
-        .catch((err: Error) => log.debug({ err: err.message }, 'offset mirror commit skipped'));
-    }
-  }
-
-  private count(r: BatchResult, deadLettered: number): void {
-    addBatch(this.totals, r);
-    this.seen.deadLettered += deadLettered;
-    log.debug({ batch: r.batchId, rows: r.rowsLanded, rejected: r.rejected }, 'batch landed');
-  }
-
-  /** Lands a partial batch once the stream pauses or the oldest staged message has waited long enough. */
-  private tick(): void {
-    if (this.lander.empty || this.stopping || this.failure !== undefined) return;
-    const now = performance.now();
-    // Paused means nothing staged lately and nothing being decoded: a member busy decoding a large
-    // fetch is not a pause (landing then would cut the stream into small, costly transactions).
-    const paused = this.active === 0 && !this.inFlight.length && now - this.lastStagedAt >= (this.options.idleFlushMs ?? 250);
-    if (paused || now - this.firstStagedAt >= (this.options.maxBatchWaitMs ?? 5000))
-      this.serial(() => this.flush()).catch((err: unknown) => this.fail(err));
-  }
-
-  /** Progress reports and the --until-idle check. */
-  private async monitor(): Promise<void> {
-    if (this.monitoring || this.stopping || this.failure !== undefined) return;
-    this.monitoring = true;
-    try {
-      const now = performance.now();
-      const wantIdle = this.options.untilIdleSeconds !== undefined && this.firstAssignmentAt !== undefined;
-      const wantReport = now - this.lastReport.at >= (this.options.progressEveryMs ?? 5000);
-      if (!wantIdle && !wantReport) return;
-      const lag = await this.lag();
-      if (wantReport) this.report(now, lag);
-      if (wantIdle) {
-        const caughtUp =
-          Object.values(lag).every((l) => l <= 0) && !this.inFlight.length && this.lander.empty && this.landing === undefined;
-        if (!caughtUp) this.idleSince = undefined;
-        else {
-          this.idleSince ??= now;
-          if (now - this.idleSince >= this.options.untilIdleSeconds * 1000) this.stop('idle').catch(() => undefined);
-        }
-      }
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'lag check failed');
-      this.idleSince = undefined;
-    } finally {
-      this.monitoring = false;
-    }
-  }
-
-  private async lag(): Promise<Record<string, number>> {
-    const assigned = new Set(this.members.flatMap((m) => [...m.assigned]));
-    const topics = [...new Set([...assigned].map((k) => splitTpKey(k).topic))];
-    const marks = await watermarks(this.admin, topics);
-    const out: Record<string, number> = {};
-    for (const k of [...assigned].sort()) {
-      const w = marks.get(k);
-      if (w) out[k] = w.high - (this.landed.get(k) ?? w.low);
-    }
-    return out;
-  }
-
-  private report(now: number, lag: Record<string, number>): void {
-    const t = this.totals;
-    const rowsPerSecond = Math.round((t.rowsLanded - this.lastReport.rows) / Math.max((now - this.lastReport.at) / 1000, 0.001));
-    this.lastReport = { at: now, rows: t.rowsLanded };
-    const p: ConsumeProgress = {
-      messages: this.seen.messages,
-      rows: t.rowsLanded,
-      rejected: this.seen.rejected,
-      batches: t.batches,
-      rowsPerSecond,
-      lag,
-    };
-    log.info(p, 'progress');
-    this.options.onProgress?.(p);
+  /** After each batch committed: the caller's callback, then Kafka's mirror of the offsets it stored. */
+  private landed(r: BatchResult, landed: readonly PartitionOffset[]): void {
+    this.options.onBatch?.(r, this.batcher.totals.batches, this);
+    // The mirror logs its own failures (best effort, DuckDB holds the truth).
+    this.members.commit(this.offsets.mirror(landed)).catch((err: unknown) => this.run.fail(err));
   }
 
   /** The landing settled (and so the offsets are stored) before this returns; idempotent. */
@@ -597,26 +215,22 @@ export class KafkaIngest {
   private async shutdown(reason: 'idle' | 'stopped'): Promise<ConsumeSummary> {
     try {
       for (const t of this.timers) clearInterval(t);
-      this.draining = true;
-      while (this.active > 0) await new Promise((r) => setTimeout(r, 20));
-      // What was taken is decoded and staged, then lands with the last batch.
-      while (this.pumping) await this.pumping;
-      await this.serial(() => this.flush());
-      await this.landing;
-      if (this.failure !== undefined) throw this.failure;
+      this.members.stopRestarts();
+      // No new fetch is taken; what was taken is decoded and staged, then lands with the last batch.
+      this.run.stop();
+      await this.intake.drain();
+      await this.batcher.finish();
+      if (this.run.failure !== undefined) throw this.run.failure;
       // Members are still in the group, so the mirror of the last batch's offsets can be committed.
-      await this.mirror([...this.landed].map(([k, next]) => ({ ...splitTpKey(k), next })));
-      // Leaves the group, so the partitions move on at once rather than after the session timeout.
-      for (const m of this.members) {
-        m.running = false;
-        await m.consumer.disconnect();
-      }
+      await this.members.commit(this.offsets.mirror());
+      await this.members.leave();
+      const t = this.batcher.totals;
       const summary: ConsumeSummary = {
         runId: this.runId,
-        ...this.totals,
-        rowsByTable: { ...this.totals.rowsByTable },
-        skipped: this.seen.skipped,
-        deadLettered: this.seen.deadLettered,
+        ...t,
+        rowsByTable: { ...t.rowsByTable },
+        skipped: this.intake.skipped,
+        deadLettered: this.batcher.seen.deadLettered,
         seconds: (performance.now() - this.started) / 1000,
         stopReason: reason,
       };
@@ -624,41 +238,29 @@ export class KafkaIngest {
       this.resolveDone(summary);
       return summary;
     } catch (err) {
-      await this.release().catch(() => undefined);
+      // The error that ended the run is the one reported; a second one while releasing is logged.
+      await this.release().catch((e: Error) => log.warn({ err: e.message }, 'release after a failed stop failed'));
       this.rejectDone(err);
       throw err;
     }
   }
 
-  /**
-   * For tests of a member that dies: it leaves without landing anything itself. What it staged is
-   * in the shared lander and lands with the next batch, as a crashed consumer's would be re-read.
-   */
-  async dropMember(index: number): Promise<void> {
-    const m = this.members[index];
-    if (!m) throw new Error(`no member ${index}`);
-    m.running = false;
-    await m.consumer.disconnect();
-    m.assigned = new Set();
-  }
-
-  private fail(err: unknown): void {
-    if (this.failure !== undefined) return;
-    this.failure =
-      err instanceof FundwatchError ? err : new FundwatchError('db', `Kafka 导入失败: ${(err as Error).message}`, { cause: err });
-    log.error({ err: (err as Error).message }, 'kafka ingest failed; offsets stay at the last landed batch');
-    // The failure reaches the caller through `done`.
-    this.stop().catch(() => undefined);
-  }
-
   private async release(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    for (const m of this.members) await m.consumer.disconnect().catch(() => undefined);
-    await this.producer.disconnect().catch(() => undefined);
-    await this.admin.disconnect().catch(() => undefined);
-    await this.pool.close();
-    await this.lander.close().catch(() => undefined);
-    for (const c of this.conns) c.closeSync();
+    await this.members.release();
+    await close(this.opened);
     log.debug('released');
   }
+}
+
+/**
+ * Closes what start() opened, whatever state each part is in. Each failure is logged and the rest
+ * still closed: this runs after a stop or a failure, whose outcome is already decided.
+ */
+async function close(o: Opened): Promise<void> {
+  const logged = (what: string) => (err: Error) => log.debug({ err: err.message }, `${what} failed while releasing`);
+  await o.producer.disconnect().catch(logged('producer disconnect'));
+  await o.admin.disconnect().catch(logged('admin disconnect'));
+  await o.lander?.close().catch(logged('lander close'));
+  for (const c of o.conns) c.closeSync();
 }

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
+import { streamOf } from '../contract/messages.js';
 import { readLines } from '../ingest/lines.js';
-import { dataTopics, dlqTopic, kafkaClient, streamOf, type KafkaSettings } from './config.js';
+import { dataTopics, dlqTopic, kafkaClient, type KafkaSettings } from './config.js';
 import { ensureTopics } from './topics.js';
 
 /**

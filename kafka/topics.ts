@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { logger } from '../core/logger.js';
+import { tpKey } from './offsets.js';
 
 const log = logger('kafka.topics');
 
@@ -24,14 +25,4 @@ export async function watermarks(admin: Admin, topics: readonly string[]): Promi
   for (const topic of topics)
     for (const p of await admin.fetchTopicOffsets(topic)) out.set(tpKey(topic, p.partition), { low: Number(p.low), high: Number(p.high) });
   return out;
-}
-
-export function tpKey(topic: string, partition: number): string {
-  return `${topic}:${partition}`;
-}
-
-/** The topic and partition of a tpKey (topic names may contain ':' only before the last one). */
-export function splitTpKey(key: string): { topic: string; partition: number } {
-  const at = key.lastIndexOf(':');
-  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
 }

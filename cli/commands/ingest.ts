@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FundwatchError } from '../../core/errors.js';
 import { replay, replayFiles, type ReplaySummary } from '../../ingest/index.js';
+import { createDecodePool, defaultDecodeWorkers } from '../../ingest/decode-pool.js';
 import { KafkaIngest, type ConsumeSummary } from '../../kafka/consume.js';
-import { resolveKafkaSettings } from '../../kafka/config.js';
+import { kafkaClient, resolveKafkaSettings } from '../../kafka/config.js';
 import type { Store } from '../../store/index.js';
 import { contextOf, warnDemoKey, withStore } from '../context.js';
 import { n, table } from '../format.js';
@@ -99,50 +100,59 @@ async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
   const { summary, rejected } = await withStore(
     ctx.dbPath,
     async (store: Store) => {
-      const ingest = await KafkaIngest.start(store, settings, {
-        piiKey: ctx.pii.key,
-        ...(opts.untilIdle !== undefined ? { untilIdleSeconds: opts.untilIdle } : {}),
-        ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout } : {}),
-        ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
-        ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-        onProgress: (p) => {
-          if (quiet) return;
-          const lag = Object.entries(p.lag)
-            .map(([k, v]) => `${k}=${n(v)}`)
-            .join(' ');
-          process.stderr.write(
-            `Kafka 导入: 消息 ${n(p.messages)} 已落库行 ${n(p.rows)} (${n(p.rowsPerSecond)} 行/秒) 拒收 ${n(p.rejected)} 批次 ${n(p.batches)} 积压 ${lag || '-'}\n`,
-          );
-        },
-      });
-      if (!quiet)
-        process.stderr.write(
-          `Kafka 导入开始: ${settings.brokers.join(',')} 消费组 ${settings.groupId} 主题前缀 ${settings.topicPrefix} → ${ctx.dbPath}` +
-            `${opts.untilIdle ? ` (积压为 0 持续 ${opts.untilIdle} 秒后退出)` : ' (Ctrl-C 结束)'}\n`,
-        );
-      let signals = 0;
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (++signals > 1) {
-          process.stderr.write('再次收到中断信号, 立即退出 (未落库的消息下次从数据库偏移量重新消费)\n');
-          process.exit(130);
-        }
-        process.stderr.write(`收到 ${sig}, 处理完当前批次后退出…\n`);
-        // A failure of the stop reaches the caller through ingest.done, which the command awaits.
-        ingest.stop().catch(() => undefined);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      // What the ingest runs on is made here: the Kafka client, and the decode pool (closed once the ingest is done).
+      const pool = createDecodePool(ctx.pii.key, opts.workers ?? defaultDecodeWorkers());
       try {
-        const summary = await ingest.done;
-        const conn = await store.connect();
+        const ingest = await KafkaIngest.start(
+          store,
+          settings,
+          {
+            ...(opts.untilIdle !== undefined ? { untilIdleSeconds: opts.untilIdle } : {}),
+            ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout } : {}),
+            ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
+            onProgress: (p) => {
+              if (quiet) return;
+              const lag = Object.entries(p.lag)
+                .map(([k, v]) => `${k}=${n(v)}`)
+                .join(' ');
+              process.stderr.write(
+                `Kafka 导入: 消息 ${n(p.messages)} 已落库行 ${n(p.rows)} (${n(p.rowsPerSecond)} 行/秒) 拒收 ${n(p.rejected)} 批次 ${n(p.batches)} 积压 ${lag || '-'}\n`,
+              );
+            },
+          },
+          { kafka: kafkaClient(settings), pool },
+        );
+        if (!quiet)
+          process.stderr.write(
+            `Kafka 导入开始: ${settings.brokers.join(',')} 消费组 ${settings.groupId} 主题前缀 ${settings.topicPrefix} → ${ctx.dbPath}` +
+              `${opts.untilIdle ? ` (积压为 0 持续 ${opts.untilIdle} 秒后退出)` : ' (Ctrl-C 结束)'}\n`,
+          );
+        let signals = 0;
+        const onSignal = (sig: NodeJS.Signals) => {
+          if (++signals > 1) {
+            process.stderr.write('再次收到中断信号, 立即退出 (未落库的消息下次从数据库偏移量重新消费)\n');
+            process.exit(130);
+          }
+          process.stderr.write(`收到 ${sig}, 处理完当前批次后退出…\n`);
+          // A failure of the stop reaches the caller through ingest.done, which the command awaits.
+          ingest.stop().catch(() => undefined);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
         try {
-          return { summary, rejected: await rejectedOfRun(conn, summary.runId) };
+          const summary = await ingest.done;
+          const conn = await store.connect();
+          try {
+            return { summary, rejected: await rejectedOfRun(conn, summary.runId) };
+          } finally {
+            conn.closeSync();
+          }
         } finally {
-          conn.closeSync();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        await pool.close();
       }
     },
     { walAutocheckpoint: '1GB' },

@@ -5,11 +5,9 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkaIngest } from '../../kafka/consume.js';
 import { openStore } from '../../store/open.js';
 import { startBroker, type Broker } from '../support/kafka-broker.js';
-import { PII_KEY } from '../support/fixtures.js';
-import { generatedCity, produce, replayOracle, stateOf, testSettings } from '../support/kafka-ingest.js';
+import { generatedCity, produce, replayOracle, runIngest, stateOf, testSettings } from '../support/kafka-ingest.js';
 
 const bootstrap = inject('kafkaBootstrap');
 
@@ -34,8 +32,7 @@ describe.skipIf(!bootstrap)('Kafka ingest across a broker restart (real broker)'
     let restarted: Promise<void> | undefined;
     let batchesAtRestart = 0;
     try {
-      const ingest = await KafkaIngest.start(store, settings, {
-        piiKey: PII_KEY,
+      const s = await runIngest(store, settings, {
         batchRows: 500,
         workers: 0,
         sessionTimeoutMs: 6000,
@@ -53,7 +50,6 @@ describe.skipIf(!bootstrap)('Kafka ingest across a broker restart (real broker)'
           }
         },
       });
-      const s = await ingest.done;
       await expect(restarted).resolves.toBeUndefined();
       expect(s.batches).toBeGreaterThan(batchesAtRestart);
       const got = await stateOf(store);

@@ -5,10 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KafkaIngest } from '../../kafka/consume.js';
 import { openStore } from '../../store/open.js';
-import { PII_KEY } from '../support/fixtures.js';
-import { generatedCity, produce, testSettings } from '../support/kafka-ingest.js';
+import { generatedCity, produce, runIngest, testSettings } from '../support/kafka-ingest.js';
 import { countsAndSums } from '../support/state.js';
 import { ingest } from '../support/store.js';
 
@@ -46,8 +44,7 @@ describe.skipIf(!bootstrap)('a generated town through Kafka (real broker)', () =
     const produced = await produce(settings, town.files);
     const store = await openStore(':memory:');
     try {
-      const k = await KafkaIngest.start(store, settings, { piiKey: PII_KEY, untilIdleSeconds: 2, sessionTimeoutMs: 10_000 });
-      const s = await k.done;
+      const s = await runIngest(store, settings, { untilIdleSeconds: 2, sessionTimeoutMs: 10_000 });
       expect(s.messagesRead).toBe(produced);
       expect(await sumsOf(store)).toEqual(oracle);
     } finally {

@@ -235,7 +235,7 @@ async function waitUntilReady(bootstrap: string, child: ChildProcess, timeoutMs:
     } catch {
       // not up yet
     } finally {
-      // Polling a broker that is still starting: a failed disconnect is as expected as the failed connect.
+      // A broker not up yet fails the disconnect as it failed the connect: the poll goes on either way.
       await admin.disconnect().catch(() => undefined);
     }
     if (Date.now() > deadline) throw new Error(`the broker did not answer on ${bootstrap} within ${timeoutMs} ms`);

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import { dirWriter, generate, knowledgeTables, type GenerateSummary } from '../../generator/index.js';
+import { createDecodePool, defaultDecodeWorkers } from '../../ingest/decode-pool.js';
 import { replayFiles } from '../../ingest/index.js';
-import { resolveKafkaSettings, type KafkaSettings } from '../../kafka/config.js';
+import { kafkaClient, resolveKafkaSettings, type KafkaSettings } from '../../kafka/config.js';
+import { KafkaIngest, type ConsumeDeps, type ConsumeOptions, type ConsumeSummary } from '../../kafka/consume.js';
 import { produceFiles } from '../../kafka/produce.js';
-import { openStore } from '../../store/open.js';
+import { openStore, type Store } from '../../store/open.js';
+import { PII_KEY } from './fixtures.js';
 import { countsAndSums, orderFreeState } from './state.js';
 import { ingest } from './store.js';
 
@@ -25,6 +28,48 @@ export async function generatedCity(
   const dir = mkdtempSync(path.join(tmpdir(), `fundwatch-kafka-${scale}-`));
   const summary = await generate({ seed, scale }, dirWriter(dir, { gzip: true }), { tables: knowledgeTables() });
   return { dir, files: replayFiles(path.join(dir, 'messages')), summary };
+}
+
+/**
+ * Runs a Kafka ingest until it is done, made as the CLI makes it: a kafkajs client of the settings
+ * (or the one given) and a decode pool of `workers` threads (default one per core) with the test
+ * key, closed once the ingest is done.
+ */
+export async function runIngest(
+  store: Pick<Store, 'connect'>,
+  settings: KafkaSettings,
+  options: ConsumeOptions & { readonly workers?: number },
+  kafka: ConsumeDeps['kafka'] = kafkaClient(settings),
+): Promise<ConsumeSummary> {
+  const { workers, ...consume } = options;
+  const pool = createDecodePool(PII_KEY, workers ?? defaultDecodeWorkers());
+  try {
+    const running = await KafkaIngest.start(store, settings, consume, { kafka, pool });
+    return await running.done;
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * A kafkajs client of the settings that keeps every consumer it makes, in the order made (an
+ * ingest's members make theirs in member order): a test disconnects one, as a member that dies.
+ */
+export function keepingConsumers(settings: KafkaSettings): { kafka: ConsumeDeps['kafka']; consumers: Consumer[] } {
+  const client = kafkaClient(settings);
+  const consumers: Consumer[] = [];
+  return {
+    consumers,
+    kafka: {
+      admin: (config) => client.admin(config),
+      producer: (config) => client.producer(config),
+      consumer: (config) => {
+        const consumer = client.consumer(config);
+        consumers.push(consumer);
+        return consumer;
+      },
+    },
+  };
 }
 
 export async function produce(settings: KafkaSettings, files: readonly string[], partitions = 4): Promise<number> {
@@ -77,7 +122,7 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
         () => reject(new Error(`read ${out.length} of ${count} messages of ${topic} within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      void consumer
+      consumer
         .run({
           eachMessage: async ({ message }) => {
             out.push(message);
