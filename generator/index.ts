@@ -1,8 +1,8 @@
 import path from 'node:path';
+import type { Labels } from '../contract/labels.js';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { formatKnowledgeIssue, loadKnowledge, type Knowledge } from '../rules/knowledge.js';
-import type { Labels } from '../score/index.js';
 import { GeneratorConfig, type GeneratorConfigInput } from './config.js';
 import { catalogCsv, inspectorsCsv, institutionsCsv, insuredCsv, practitionersCsv } from './reference.js';
 import { planJobs, type Job } from './schedule.js';

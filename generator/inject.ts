@@ -1,4 +1,4 @@
-import type { Pattern } from '../score/index.js';
+import type { Pattern } from '../contract/patterns.js';
 import type { Item } from './catalogue.js';
 import { pickDoctor, type CareTables } from './care.js';
 import { INPATIENT_PROFILES, type InpatientProfile } from './clinical-inpatient.js';

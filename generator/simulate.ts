@@ -1,3 +1,4 @@
+import type { Labels } from '../contract/labels.js';
 import { dateStr } from './calendar.js';
 import { CareTables } from './care.js';
 import { inpatientDay } from './wards.js';
@@ -6,7 +7,6 @@ import { PharmacyBook } from './pharmacy.js';
 import { pharmacyDay } from './pharmacy-day.js';
 import { installSchedule, type Job } from './schedule.js';
 import { Sim, type Stats } from './sim.js';
-import type { Labels } from '../score/index.js';
 import type { World } from './world.js';
 
 /** Lines of one file: the NDJSON of the day `date` (the date of the messages' inf_time). */

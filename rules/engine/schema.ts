@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PATTERN_CODES } from '../../score/patterns.js';
+import { PATTERN_CODES } from '../../contract/patterns.js';
 
 /**
  * The rule format (智能监控规则), one YAML file per rule under `rules/library/`. This zod schema is
