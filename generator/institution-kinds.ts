@@ -1,4 +1,4 @@
-import type { InstKind } from './institutions.js';
+import type { InstKind } from './institution-types.js';
 
 /**
  * The kinds of hospitals and clinics of a prefecture city: level, departments (national 科室代码),

@@ -1,12 +1,13 @@
 import type { Labels } from '../contract/labels.js';
 import { dateStr } from './calendar.js';
 import { CareTables } from './care.js';
-import { inpatientDay } from './wards.js';
 import { outpatientDay } from './outpatient.js';
-import { PharmacyBook } from './pharmacy.js';
 import { pharmacyDay } from './pharmacy-day.js';
-import { installSchedule, type Job } from './schedule.js';
+import { PharmacyBook } from './pharmacy.js';
+import type { Job } from './scenario-types.js';
+import { installSchedule } from './schedule.js';
 import { Sim, type Stats } from './sim.js';
+import { inpatientDay } from './wards.js';
 import type { World } from './world.js';
 
 /** Lines of one file: the NDJSON of the day `date` (the date of the messages' inf_time). */
