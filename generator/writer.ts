@@ -66,6 +66,7 @@ export function dirWriter(dir: string, options: { gzip: boolean }): GeneratorWri
     files.push(rel);
     const file = createWriteStream(path.join(dir, rel), { highWaterMark: BUFFER });
     const failed = new Promise<never>((_, reject) => file.once('error', reject));
+    // Observed only through the races in write() and finish(); a stream error before either awaits must not count as unhandled.
     failed.catch(() => undefined);
     if (!gzip) return { name: rel, file, failed };
     // zlib streams are Transforms and take stream options; @types/node's ZlibOptions leaves them out.

@@ -7,10 +7,12 @@ import type { DecodedMessage, Rejection } from './decode.js';
 import { Staging, type Position, type Slot, type SourceRef } from './stage.js';
 
 /**
- * Lands decoded messages in the store, one DuckDB transaction per batch: messages are staged in
- * temporary tables (one JSON text per message; DuckDB's parser expands it to rows on its own
- * threads), then moved into the canonical tables, versions resolved and the batch recorded — all
- * or nothing. A hook lets the Kafka consumer store its offsets in the same transaction.
+ * Lands decoded messages in the store, one DuckDB transaction per batch. Messages are staged as
+ * they are decoded (`stage.ts`: one row per message, one delimited text row per line in the table
+ * of its canonical table, in a slot of an attached in-memory database); landing a slot splits and
+ * casts those rows in SQL on DuckDB's threads into the canonical tables, resolves versions and
+ * records rejections and the batch — all or nothing. A hook lets the Kafka consumer store its
+ * offsets in the same transaction.
  */
 
 export type { Position, SourceRef } from './stage.js';
@@ -282,6 +284,7 @@ export class Lander {
       await conn.run('COMMIT');
       return result;
     } catch (err) {
+      // A failed statement may already have ended the transaction; the error worth reporting is `err`.
       await conn.run('ROLLBACK').catch(() => undefined);
       throw new FundwatchError('db', `landing batch from ${src.source} failed: ${(err as Error).message}`, {
         cause: err,
