@@ -36,8 +36,8 @@ function chunkOf(sim: Sim, date: string): Chunk {
 
 /**
  * Lines per chunk handed to the writer: bounds memory whatever the scale, and small enough that a
- * chunk's strings die young (measured at town scale: 4096 → 256 lines per chunk, 9.0 s → 7.7 s,
- * most of it garbage collection).
+ * chunk's strings die young (measured faster at town scale than large chunks, the difference mostly
+ * garbage collection; see bench/README.md).
  */
 const CHUNK_LINES = 256;
 

@@ -108,17 +108,17 @@ FROM (
  * SQL listing the staged rows of a versioned table that lose, within the batch, to a better
  * version of their key in the same batch (contract §1 order: T1 over T0, later inf_time, larger
  * msgid). They land as not current. Deciding this before the insert instead of updating rows
- * after it spares most updates (measured on a city's fee lines: 31k of 36k superseded versions
- * were superseded in their own batch, and updating them after the insert made each commit
- * 0.4 s slower). Only keys whose hash repeats in the batch are ranked.
+ * after it spares most updates (measured on a city's fee lines: most superseded versions were
+ * superseded in their own batch, and updating them after the insert made every commit slower;
+ * see bench/README.md). Only keys whose hash repeats in the batch are ranked.
  */
 function losersSql(spec: TableSpec, slot: Slot): string {
   const envNames = new Set<string>(ENVELOPE_COLUMNS);
   const field = (i: number) => `split_part(r.row_text, chr(31), ${i + 1})`;
   const keys = spec.key.map((k) => (envNames.has(k) ? `m.${q(k)}` : `nullif(${field(lineColumnIndex(spec, k) + 1)}, '')`) + ` AS ${q(k)}`);
   const rows = slot.rows[spec.name];
-  // Each row's hash computed once and kept with its rowid (measured: 1.5× slower when the ranked
-  // query and the repeat filter each computed it).
+  // Each row's hash computed once and kept with its rowid (measured slower when the ranked query
+  // and the repeat filter each computed it, see bench/README.md).
   return `CREATE OR REPLACE TEMP TABLE batch_losers AS
 WITH staged AS MATERIALIZED (SELECT r.rowid AS rid, r.seq, CAST(${field(0)} AS UBIGINT) AS key_hash FROM ${rows} r)
 SELECT rid FROM (
