@@ -1,3 +1,4 @@
+import type { HOSP_LV } from '../contract/codes.js';
 import type { InstKind } from './institution-types.js';
 
 /**
@@ -48,7 +49,7 @@ const FULL = [
 ];
 
 export interface KindSpec {
-  readonly level: '1' | '2' | '3' | '9';
+  readonly level: keyof typeof HOSP_LV;
   readonly depts: readonly string[];
   readonly doctors: readonly [number, number];
   readonly op: number;

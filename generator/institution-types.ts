@@ -1,3 +1,5 @@
+import type { FIXMEDINS_TYPE, HOSP_LV, PRAC_TYPE } from '../contract/codes.js';
+
 /**
  * What an institution of the generated city is: its kind, departments, practitioners, level and
  * expected volumes. Types only, shared by every part of the generator (built by `institutions.ts`,
@@ -26,15 +28,15 @@ export interface Practitioner {
   readonly dr_name: string;
   readonly fixmedins_code: string;
   readonly dept_codg: string;
-  readonly prac_type: '1' | '2' | '3' | '4';
+  readonly prac_type: keyof typeof PRAC_TYPE;
 }
 
 export interface Institution {
   readonly index: number;
   readonly code: string;
   readonly name: string;
-  readonly type: '1' | '2';
-  readonly level: '1' | '2' | '3' | '9';
+  readonly type: keyof typeof FIXMEDINS_TYPE;
+  readonly level: keyof typeof HOSP_LV;
   readonly kind: InstKind;
   readonly districtIndex: number;
   readonly admdvs: string;

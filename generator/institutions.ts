@@ -1,3 +1,4 @@
+import type { HOSP_LV } from '../contract/codes.js';
 import type { ScaleSpec } from './config.js';
 import { CITY_NAME, type District } from './geography.js';
 import { pad } from './ids.js';
@@ -27,7 +28,7 @@ interface Draft {
   kind: InstKind;
   district: number;
   name: string;
-  level: '1' | '2' | '3' | '9';
+  level: keyof typeof HOSP_LV;
 }
 
 /**
