@@ -4,7 +4,8 @@ import { once } from 'node:events';
 /**
  * Writes `lines` synthetic fee lines as 2204/2301 envelopes of `perMessage` lines each: realistic
  * field widths and mixes (decimals as numbers and as strings, trace codes on drugs), deterministic.
- * Used by the ingest benchmark until the city generator exists.
+ * Used by the ingest benchmark: fee lines only, any count, made in seconds (a city takes minutes
+ * and mixes other messages in).
  */
 export async function writeFeeLines(file: string, lines: number, perMessage = 20): Promise<number> {
   const out = createWriteStream(file);

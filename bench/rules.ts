@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { codesOf, MED_TYPE } from '../contract/codes.js';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { detect, detectableRules, knowledgeOrThrow } from '../rules/index.js';
 import { openStore } from '../store/index.js';
@@ -77,7 +78,8 @@ const readSeconds = (performance.now() - tRead) / 1000;
 
 const gender = new Map(knowledge['gender-restricted'].entries.map((e) => [e.med_list_codg, e.gend]));
 const ages = new Map(knowledge['age-restricted'].entries.map((e) => [e.med_list_codg, e]));
-const settings = new Set(['21', '22', '24', '25', '28', '52', '11', '12', '13', '14', '51', '41']);
+// The rule's settings (inpatient, outpatient, pharmacy) together cover every national med_type class.
+const settings = new Set<string>(codesOf(MED_TYPE));
 function ageOn(brdy: string, day: string, unit: 'year' | 'day'): number {
   const b = new Date(`${brdy}T00:00:00Z`);
   const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);

@@ -1,7 +1,22 @@
-/** Code tables of contract §4. */
+/**
+ * Code tables of contract §3 and §4: code → 中文. The one copy of each table in the tree; whatever
+ * else lists codes (the rule schema, the reference rows) derives them from here, so a code added to
+ * the contract reaches them all.
+ */
+
+/** A code table: code → its Chinese name. */
+export type CodeTable = Readonly<Record<string, string>>;
+
+/**
+ * The codes of a table as a non-empty tuple (what `z.enum` takes), in key order: JavaScript lists
+ * integer-like keys (`'11'`, `'310'`) ascending, then the others (`'01'`) as written.
+ */
+export function codesOf<K extends string>(table: Readonly<Record<K, string>>): [K, ...K[]] {
+  return Object.keys(table) as [K, ...K[]];
+}
 
 /** 医疗类别: national classes. */
-export const MED_TYPE: Readonly<Record<string, string>> = {
+export const MED_TYPE = {
   '11': '普通门诊',
   '12': '门诊挂号',
   '13': '急诊',
@@ -14,7 +29,7 @@ export const MED_TYPE: Readonly<Record<string, string>> = {
   '41': '定点药店购药',
   '51': '生育门诊',
   '52': '生育住院',
-};
+} as const satisfies CodeTable;
 
 /**
  * The national class of a med_type, provincial sub-codes (`140104`, `2105`) mapped by their
@@ -25,7 +40,7 @@ export function medTypeClass(medType: string): string | undefined {
   return prefix in MED_TYPE ? prefix : undefined;
 }
 
-export const MED_CHRGITM_TYPE: Readonly<Record<string, string>> = {
+export const MED_CHRGITM_TYPE = {
   '01': '床位费',
   '02': '诊察费',
   '03': '检查费',
@@ -40,9 +55,9 @@ export const MED_CHRGITM_TYPE: Readonly<Record<string, string>> = {
   '12': '一般诊疗费',
   '13': '挂号费',
   '14': '其他费',
-};
+} as const satisfies CodeTable;
 
-export const INSUTYPE: Readonly<Record<string, string>> = {
+export const INSUTYPE = {
   '310': '职工基本医疗保险',
   '320': '公务员医疗补助',
   '330': '大额医疗费用补助',
@@ -51,26 +66,26 @@ export const INSUTYPE: Readonly<Record<string, string>> = {
   '392': '城乡居民大病保险',
   '410': '长期照护保险',
   '510': '生育保险',
-};
+} as const satisfies CodeTable;
 
-export const GEND: Readonly<Record<string, string>> = { '1': '男', '2': '女', '0': '未知', '9': '未说明' };
+export const GEND = { '1': '男', '2': '女', '0': '未知', '9': '未说明' } as const satisfies CodeTable;
 
-export const DSCG_WAY: Readonly<Record<string, string>> = {
+export const DSCG_WAY = {
   '1': '医嘱离院',
   '2': '医嘱转院',
   '3': '医嘱转社区卫生服务机构/乡镇卫生院',
   '4': '非医嘱离院',
   '5': '死亡',
   '9': '其他',
-};
+} as const satisfies CodeTable;
 
-export const LIST_TYPE: Readonly<Record<string, string>> = {
+export const LIST_TYPE = {
   '101': '西药中成药',
   '102': '中药饮片',
   '201': '医疗服务项目',
   '301': '医用耗材',
-};
-export const HOSP_LV: Readonly<Record<string, string>> = { '1': '一级', '2': '二级', '3': '三级', '9': '未定级' };
-export const FIXMEDINS_TYPE: Readonly<Record<string, string>> = { '1': '医疗机构', '2': '零售药店' };
-export const PRAC_TYPE: Readonly<Record<string, string>> = { '1': '医师', '2': '药师', '3': '护士', '4': '技师' };
-export const CHRGITM_LV: Readonly<Record<string, string>> = { '1': '甲', '2': '乙', '3': '丙' };
+} as const satisfies CodeTable;
+export const HOSP_LV = { '1': '一级', '2': '二级', '3': '三级', '9': '未定级' } as const satisfies CodeTable;
+export const FIXMEDINS_TYPE = { '1': '医疗机构', '2': '零售药店' } as const satisfies CodeTable;
+export const PRAC_TYPE = { '1': '医师', '2': '药师', '3': '护士', '4': '技师' } as const satisfies CodeTable;
+export const CHRGITM_LV = { '1': '甲', '2': '乙', '3': '丙' } as const satisfies CodeTable;

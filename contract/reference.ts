@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { CHRGITM_LV, FIXMEDINS_TYPE, GEND, HOSP_LV, LIST_TYPE, MED_CHRGITM_TYPE, PRAC_TYPE } from './codes.js';
+import { CHRGITM_LV, codesOf, FIXMEDINS_TYPE, GEND, HOSP_LV, LIST_TYPE, MED_CHRGITM_TYPE, PRAC_TYPE } from './codes.js';
 import { code, date, integer, oneOf, price, quantity, text } from './scalars.js';
 
 /** Reference files of contract §3: one schema per CSV row, and the key of each file. */
 
-const codes = (table: Readonly<Record<string, string>>) => Object.keys(table);
-
 export const Institution = z.looseObject({
   fixmedins_code: text(30),
   fixmedins_name: text(200),
-  fixmedins_type: oneOf(codes(FIXMEDINS_TYPE)),
-  hosp_lv: oneOf(codes(HOSP_LV)),
+  fixmedins_type: oneOf(codesOf(FIXMEDINS_TYPE)),
+  hosp_lv: oneOf(codesOf(HOSP_LV)),
   admdvs: text(6),
   beds: integer(false),
   specialty: text(100, false),
@@ -21,15 +19,15 @@ export const Practitioner = z.looseObject({
   dr_name: text(50),
   fixmedins_code: text(30),
   dept_codg: text(30, false),
-  prac_type: oneOf(codes(PRAC_TYPE)),
+  prac_type: oneOf(codesOf(PRAC_TYPE)),
 });
 
 export const CatalogItem = z.looseObject({
   med_list_codg: text(50),
   name: text(200),
-  list_type: oneOf(codes(LIST_TYPE)),
-  med_chrgitm_type: oneOf(codes(MED_CHRGITM_TYPE)),
-  chrgitm_lv: oneOf(codes(CHRGITM_LV), false),
+  list_type: oneOf(codesOf(LIST_TYPE)),
+  med_chrgitm_type: oneOf(codesOf(MED_CHRGITM_TYPE)),
+  chrgitm_lv: oneOf(codesOf(CHRGITM_LV), false),
   pric_uplmt_amt: price(false),
   spec: text(100, false),
   pac_cnt: quantity(false),
@@ -38,7 +36,7 @@ export const CatalogItem = z.looseObject({
 
 export const Insured = z.looseObject({
   psn_no: text(30),
-  gend: oneOf(codes(GEND)),
+  gend: oneOf(codesOf(GEND)),
   brdy: date(),
   insutype: code(6),
   insu_admdvs: text(6, false),

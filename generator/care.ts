@@ -2,7 +2,7 @@ import { dayOfYear } from './calendar.js';
 import type { Item } from './catalogue.js';
 import { INPATIENT_PROFILES, type InpatientProfile } from './clinical-inpatient.js';
 import { OUTPATIENT_PROFILES, type OutpatientProfile } from './clinical-outpatient.js';
-import type { Dept, Doctor, Institution } from './institutions.js';
+import type { Dept, Doctor, Institution } from './institution-types.js';
 import type { ChargeContext } from './knowledge-index.js';
 import { ageGroup } from './population.js';
 import { cumulative, type Prng } from './prng.js';

@@ -1,3 +1,5 @@
+import type { CHRGITM_LV } from '../contract/codes.js';
+
 /**
  * The synthetic city's 医保目录: codes in the national formats (西药 `X` + ATC-based 23 characters,
  * 中成药 `Z…` 20, 中药饮片 `T…`, 医疗服务项目 `00` + the 9-digit 全国医疗服务价格项目规范 number +
@@ -18,7 +20,7 @@ export type DrugRow = readonly [
   number,
   string,
   number,
-  '1' | '2' | '3',
+  keyof typeof CHRGITM_LV,
   '09' | '10' | '11',
   number,
   string,
@@ -27,10 +29,10 @@ export type DrugRow = readonly [
 ];
 
 /** [alias, code, name, med_chrgitm_type, ceiling (yuan per unit), unit, chrgitm_lv] */
-export type ServiceRow = readonly [string, string, string, string, number, string, '1' | '2' | '3'];
+export type ServiceRow = readonly [string, string, string, string, number, string, keyof typeof CHRGITM_LV];
 
 /** [alias, code, name, spec, ceiling (yuan per unit), chrgitm_lv] */
-export type ConsumableRow = readonly [string, string, string, string, number, '1' | '2' | '3'];
+export type ConsumableRow = readonly [string, string, string, string, number, keyof typeof CHRGITM_LV];
 
 // prettier-ignore
 export const DRUGS: readonly DrugRow[] = [

@@ -1,3 +1,4 @@
+import type { CHRGITM_LV, LIST_TYPE } from '../contract/codes.js';
 import { CONSUMABLES, DRUGS, SERVICES } from './catalogue-data.js';
 
 /** One catalogue item, prices in micro-yuan (1e-6) so that every sum is exact integer arithmetic. */
@@ -6,9 +7,9 @@ export interface Item {
   readonly alias: string;
   readonly code: string;
   readonly name: string;
-  readonly listType: '101' | '102' | '201' | '301';
+  readonly listType: keyof typeof LIST_TYPE;
   readonly chrg: string;
-  readonly lv: '1' | '2' | '3';
+  readonly lv: keyof typeof CHRGITM_LV;
   /** pric_uplmt_amt × 1e6. */
   readonly ceilingMicro: number;
   readonly spec: string;

@@ -1,6 +1,6 @@
 import { compactDate, compactDt } from './calendar.js';
 import type { Item } from './catalogue.js';
-import type { Institution } from './institutions.js';
+import type { Institution } from './institution-types.js';
 import { hash32 } from './prng.js';
 
 /**

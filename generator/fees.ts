@@ -1,49 +1,12 @@
 import { dt } from './calendar.js';
 import type { Item } from './catalogue.js';
+import type { Fee, Totals } from './fee-types.js';
 import { amount, codeValue, json, price, quantity } from './format.js';
-import type { Institution } from './institutions.js';
+import type { Institution } from './institution-types.js';
 import { hash32 } from './prng.js';
 import { inscpOf } from './settlement.js';
 
-/** One fee line as generated (integer cents and micro-yuan). */
-export interface Fee {
-  readonly sn: string;
-  readonly mdtrt: string;
-  readonly psn: string;
-  readonly day: number;
-  readonly sec: number;
-  readonly item: Item;
-  cnt: number;
-  priceMicro: number;
-  cents: number;
-  readonly dept: string;
-  readonly dr: string;
-  readonly medType: string;
-  readonly rxno: string | undefined;
-  readonly days: number | undefined;
-  readonly trace: string | undefined;
-  readonly drord: string | undefined;
-  readonly initSn: string | undefined;
-  /** What the T0 upload said when the T1 upload corrects it (the fields above are the final values). */
-  t0: { readonly cnt: number; readonly priceMicro: number; readonly cents: number } | undefined;
-}
-
-/** Whatever fees are charged to: an outpatient visit, a pharmacy purchase or an inpatient stay. */
-export interface Party {
-  readonly inst: Institution;
-  readonly mdtrt: string;
-  readonly person: number;
-  readonly psn: string;
-  readonly medType: string;
-  readonly dx: string;
-}
-
-/** Running sums of a visit's final fee amounts, in cents. */
-export interface Totals {
-  medfee: number;
-  inscp: number;
-}
-
+/** Adds the fees' final amounts to a visit's running sums. */
 export function addTotals(t: Totals, fees: readonly Fee[]): Totals {
   for (const f of fees) {
     t.medfee += f.cents;

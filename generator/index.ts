@@ -1,16 +1,17 @@
 import path from 'node:path';
+import type { Labels } from '../contract/labels.js';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { formatIssue } from '../core/diagnostics/index.js';
 import { loadKnowledge, type Knowledge } from '../rules/knowledge.js';
-import type { Labels } from '../score/index.js';
 import { GeneratorConfig, type GeneratorConfigInput } from './config.js';
 import { catalogCsv, inspectorsCsv, institutionsCsv, insuredCsv, practitionersCsv } from './reference.js';
-import { planJobs, type Job } from './schedule.js';
-import { HISTORY_DAYS, simulate } from './simulate.js';
+import type { Job } from './scenario-types.js';
+import { planJobs } from './schedule.js';
 import type { Stats } from './sim.js';
-import type { GeneratorWriter } from './writer.js';
+import { HISTORY_DAYS, simulate } from './simulate.js';
 import { buildSkeleton, buildWorld } from './world.js';
+import type { GeneratorWriter } from './writer.js';
 
 /**
  * The synthetic city generator (issue 3): a realistic insured city with known fraud injected and
@@ -28,7 +29,7 @@ export {
   type ScaleName,
 } from './config.js';
 export { dirWriter, memoryWriter, type GeneratorWriter } from './writer.js';
-export type { Job } from './schedule.js';
+export type { Job } from './scenario-types.js';
 
 /** The knowledge tables the rule engine uses (`rules/knowledge/`). */
 export const DEFAULT_KNOWLEDGE_DIR = path.join(PACKAGE_ROOT, 'rules', 'knowledge');

@@ -1,29 +1,21 @@
-import type { Pattern } from '../score/index.js';
+import type { Pattern } from '../contract/patterns.js';
+import { pickDoctor } from './care.js';
 import type { Item } from './catalogue.js';
-import { pickDoctor, type CareTables } from './care.js';
 import { INPATIENT_PROFILES, type InpatientProfile } from './clinical-inpatient.js';
 import { OUTPATIENT_PROFILES, type OutpatientProfile } from './clinical-outpatient.js';
-import type { Institution } from './institutions.js';
+import type { Institution } from './institution-types.js';
 import { chargeProfile, openVisit, OutpatientDesk, type OpVisit, type VisitKind } from './outpatient.js';
 import { pickPerson } from './people.js';
-import type { PharmacyBook } from './pharmacy.js';
 import { ageGroup } from './population.js';
 import type { Prng } from './prng.js';
-import type { Sim } from './sim.js';
-import type { Job } from './schedule.js';
+import type { Ctx } from './scenario-types.js';
 
 /**
  * What injectors and look-alikes share: the run's state, and the moves every scenario is made
  * of — find a person of some sex and age, run a normal visit or stay for them, settle it, label it.
  * A scenario changes only what makes it what it is; everything else looks like honest care.
+ * The shapes of a scenario and its context are in `scenario-types.ts`.
  */
-export interface Ctx {
-  readonly sim: Sim;
-  readonly tables: CareTables;
-  readonly book: PharmacyBook;
-}
-
-export type Scenario = (ctx: Ctx, rng: Prng, job: Job) => void;
 
 export interface Who {
   readonly gend?: 1 | 2;

@@ -1,12 +1,14 @@
 import { dateStr, dt } from './calendar.js';
-import type { Item } from './catalogue.js';
 import { chargeContext, pickDoctor, resolveItem } from './care.js';
+import type { Item } from './catalogue.js';
 import type { InpatientProfile } from './clinical-inpatient.js';
+import type { Fee } from './fee-types.js';
+import { addTotals } from './fees.js';
 import { codeValue, lineCents } from './format.js';
-import type { Dept, Doctor, Institution } from './institutions.js';
-import type { ChargeContext } from './knowledge-index.js';
+import type { Dept, Institution } from './institution-types.js';
 import type { Prng } from './prng.js';
-import { addTotals, type Fee, type Party, type Sim, type Totals } from './sim.js';
+import type { Sim } from './sim.js';
+import type { Stay } from './stay-types.js';
 
 /**
  * Inpatient stays: 2401 on admission, one 2301 upload of the day's lines each evening (bed,
@@ -14,34 +16,6 @@ import { addTotals, type Fee, type Party, type Sim, type Totals } from './sim.js
  * lines), and on the discharge day 2402 and the 2304 settlement of the stay's total. Bed and
  * nursing are charged for the admission day and not the discharge day (算入不算出).
  */
-
-export interface Stay extends Party {
-  readonly profile: InpatientProfile;
-  readonly dept: Dept;
-  readonly doctor: Doctor;
-  readonly admitDay: number;
-  readonly admitSec: number;
-  readonly dischargeDay: number;
-  readonly dischargeSec: number;
-  readonly bed: string;
-  /** The bed-fee item: 三人间 mostly, 双人间 sometimes at the bigger hospitals. */
-  readonly bedItem: 'bed3' | 'bed2';
-  readonly iptNo: string;
-  readonly insuplc: string;
-  readonly ctx: ChargeContext;
-  readonly totals: Totals;
-  readonly dscgWay: string;
-  readonly mainDx: string;
-  readonly otherDx: readonly string[];
-  /** Days (absolute) charged with bed and nursing only. */
-  readonly bedOnly?: ReadonlySet<number>;
-  /** Adds or changes lines of a day (injected frauds, look-alikes). */
-  readonly extra?: (sim: Sim, stay: Stay, day: number, fees: Fee[], rng: Prng) => void;
-  readonly onDischarge?: (sim: Sim, stay: Stay, rng: Prng) => void;
-  lastDay: number;
-  drord: number;
-  lastDrug?: Fee | undefined;
-}
 
 export interface AdmitOptions {
   readonly person: number;
@@ -218,7 +192,7 @@ export function stayDay(sim: Sim, rng: Prng, stay: Stay): void {
         if (item) line(sim, stay, fees, item, cnt, Math.max(0, stay.dischargeSec - 1800), true);
       }
   }
-  stay.extra?.(sim, stay, day, fees, rng);
+  stay.extra?.(stay, day, fees, rng);
   const noise = world.config.noise;
   if (k > 0 && !last && stay.lastDrug && stay.lastDrug.day < day && rng.chance(noise.reversal / 2)) {
     // 退药: one unit of an earlier day's drug is returned to the pharmacy.
@@ -270,5 +244,5 @@ function discharge(sim: Sim, rng: Prng, stay: Stay): void {
     sim.settle(stay, 'inpatient', t + 120, stay.totals, dates);
   }
   sim.lastDischarge[stay.person] = sim.today;
-  stay.onDischarge?.(sim, stay, rng);
+  stay.onDischarge?.(stay, rng);
 }

@@ -1,4 +1,5 @@
-import type { InstKind } from './institutions.js';
+import type { HOSP_LV } from '../contract/codes.js';
+import type { InstKind } from './institution-types.js';
 
 /**
  * The kinds of hospitals and clinics of a prefecture city: level, departments (national 科室代码),
@@ -48,7 +49,7 @@ const FULL = [
 ];
 
 export interface KindSpec {
-  readonly level: '1' | '2' | '3' | '9';
+  readonly level: keyof typeof HOSP_LV;
   readonly depts: readonly string[];
   readonly doctors: readonly [number, number];
   readonly op: number;

@@ -1,63 +1,19 @@
+import type { HOSP_LV } from '../contract/codes.js';
 import type { ScaleSpec } from './config.js';
 import { CITY_NAME, type District } from './geography.js';
 import { pad } from './ids.js';
-import { BRANDS, drawName } from './names.js';
 import { DEPT_NAMES, KINDS, STREETS, TOWN_A, TOWN_B } from './institution-kinds.js';
+import type { Dept, Doctor, InstKind, Institution, Practitioner } from './institution-types.js';
+import { BRANDS, drawName } from './names.js';
 import { cumulative, type Prng } from './prng.js';
 
 /**
  * 定点医药机构 of the city: hospitals of three levels, a cancer hospital, county hospitals, township
  * hospitals (卫生院), community health centres and retail pharmacies, with departments and
  * practitioners. Expected daily volumes come from the population they serve (rates per person-day)
- * split by each kind's attractiveness, so that beds and volumes agree.
+ * split by each kind's attractiveness, so that beds and volumes agree. The shapes are in
+ * `institution-types.ts`.
  */
-export type InstKind =
-  'general' | 'tcm' | 'oncology' | 'maternity' | 'county' | 'county-tcm' | 'township' | 'community' | 'pharmacy' | 'chronic-pharmacy';
-
-export interface Doctor {
-  readonly code: string;
-  readonly name: string;
-  /** 0 医师/主治, 1 副主任医师, 2 主任医师. */
-  readonly title: 0 | 1 | 2;
-}
-
-export interface Dept {
-  readonly code: string;
-  readonly name: string;
-  readonly doctors: readonly Doctor[];
-}
-
-export interface Practitioner {
-  readonly dr_codg: string;
-  readonly dr_name: string;
-  readonly fixmedins_code: string;
-  readonly dept_codg: string;
-  readonly prac_type: '1' | '2' | '3' | '4';
-}
-
-export interface Institution {
-  readonly index: number;
-  readonly code: string;
-  readonly name: string;
-  readonly type: '1' | '2';
-  readonly level: '1' | '2' | '3' | '9';
-  readonly kind: InstKind;
-  readonly districtIndex: number;
-  readonly admdvs: string;
-  readonly beds: number;
-  readonly specialty: string;
-  readonly depts: readonly Dept[];
-  readonly practitioners: readonly Practitioner[];
-  /** Expected weekday-average volumes per day. */
-  readonly opPerDay: number;
-  readonly erPerDay: number;
-  readonly chronicPerDay: number;
-  readonly admPerDay: number;
-  readonly salesPerDay: number;
-  /** Sender habits: decimals and codes as JSON numbers; provincial med_type sub-codes. */
-  readonly numbers: boolean;
-  readonly subcodes: boolean;
-}
 
 export const isHospital = (i: Institution) => i.type === '1';
 export const isPharmacy = (i: Institution) => i.type === '2';
@@ -72,7 +28,7 @@ interface Draft {
   kind: InstKind;
   district: number;
   name: string;
-  level: '1' | '2' | '3' | '9';
+  level: keyof typeof HOSP_LV;
 }
 
 /**

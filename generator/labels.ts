@@ -1,4 +1,4 @@
-import type { HonestLabel, Label, Labels, MalformedLabel } from '../score/index.js';
+import type { HonestLabel, Label, Labels, MalformedLabel } from '../contract/labels.js';
 
 /**
  * Ground truth as the run produces it (contract §7). Every injection adds exactly one fraud label,

@@ -1,6 +1,6 @@
 import { compactDate, dt } from './calendar.js';
-import type { Scenario } from './inject.js';
-import type { Institution } from './institutions.js';
+import type { Institution } from './institution-types.js';
+import type { Scenario } from './scenario-types.js';
 
 /**
  * Deliberately malformed messages, as senders do produce them: truncated JSON, an unknown

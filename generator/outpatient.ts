@@ -1,13 +1,15 @@
 import { dt, weekday } from './calendar.js';
-import type { Item } from './catalogue.js';
 import { chargeContext, consultItem, dispense, pickDoctor, pickProfile, resolveItem, winterness, type CareTables } from './care.js';
+import type { Item } from './catalogue.js';
 import type { OutpatientProfile } from './clinical-outpatient.js';
+import type { Fee, Party } from './fee-types.js';
+import { addTotals, totalsOf } from './fees.js';
 import { codeValue, json } from './format.js';
-import type { Dept, Doctor, Institution } from './institutions.js';
+import type { Dept, Doctor, Institution } from './institution-types.js';
 import type { ChargeContext, SupplySetting } from './knowledge-index.js';
 import { notBusy, pickChronic, pickGroup, pickPerson } from './people.js';
 import type { Prng } from './prng.js';
-import { addTotals, totalsOf, type Fee, type Party, type Sim } from './sim.js';
+import type { Sim } from './sim.js';
 
 /**
  * Outpatient, emergency and chronic-disease (门诊慢特病) visits at hospitals and clinics: 2201 when

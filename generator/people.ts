@@ -1,7 +1,7 @@
-import type { Institution } from './institutions.js';
+import type { Condition } from './clinical-outpatient.js';
+import type { Institution } from './institution-types.js';
 import { CONDITION_INDEX } from './population.js';
 import { cumulative, type Prng } from './prng.js';
-import type { Condition } from './clinical-outpatient.js';
 import type { Sim } from './sim.js';
 
 /**

@@ -1,8 +1,8 @@
 import { weekday } from './calendar.js';
-import type { Item } from './catalogue.js';
 import { chargeContext, dispense } from './care.js';
+import type { Item } from './catalogue.js';
 import type { Condition } from './clinical-outpatient.js';
-import type { Institution } from './institutions.js';
+import type { Institution } from './institution-types.js';
 import { notBusy, pickChronic, pickGroup, pickPerson } from './people.js';
 import { ACUTE, CHILD, CHRONIC, CHRONIC_DX, CONDITION_BIT, CONDITION_CUM, CONDITIONS, OTHER, WEEKDAY_SALES } from './pharmacy-items.js';
 import type { PharmacyBook, SaleLine } from './pharmacy.js';

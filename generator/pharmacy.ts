@@ -1,12 +1,13 @@
 import { compactDate, dateStr, dt } from './calendar.js';
 import type { Item } from './catalogue.js';
+import type { Fee, Party } from './fee-types.js';
+import { priceOf, totalsOf } from './fees.js';
 import { codeValue, json, price, quantity } from './format.js';
 import { certno } from './ids.js';
-import type { Dept, Institution } from './institutions.js';
+import type { Dept, Institution } from './institution-types.js';
 import { ACUTE, CHILD, CHRONIC, MAKERS, OTHER, RX, SUPPLIERS } from './pharmacy-items.js';
 import { hash32, type Prng } from './prng.js';
-import { priceOf } from './fees.js';
-import { totalsOf, type Fee, type Party, type Sim } from './sim.js';
+import type { Sim } from './sim.js';
 import type { World } from './world.js';
 
 /**

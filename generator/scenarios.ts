@@ -1,15 +1,15 @@
+import type { InjectedPattern, Lookalike } from './config.js';
 import { collusion, volumeSpike } from './fraud/behaviour.js';
 import { duplicateCharge, excessQuantity, overPrice, unbundledCharges } from './fraud/charges.js';
 import { drugSubstitution, inventoryMismatch, resale, traceCodeReuse } from './fraud/pharmacy.js';
 import { ageRestricted, genderRestricted, scopeRestricted } from './fraud/restrictions.js';
 import { phantomAdmission, phantomBed, splitAdmission } from './fraud/stays.js';
-import type { InjectedPattern, Lookalike } from './config.js';
 import { chronicPharmacy, specialistHospital } from './honest/institutions.js';
 import { returnResale, splitPack, twoPharmacyChronic } from './honest/pharmacy.js';
 import { bedOnlyDay, chemoCycle, daySurgery, t1PriceFix, transfer } from './honest/stays.js';
 import { chronicLongRx } from './honest/visits.js';
-import type { Scenario } from './inject.js';
 import { malformed } from './malformed.js';
+import type { Scenario } from './scenario-types.js';
 
 /** Every scheduled job kind and the scenario that plays it. */
 export const SCENARIOS: Readonly<Record<InjectedPattern | Lookalike | 'malformed', Scenario>> = {

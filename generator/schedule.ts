@@ -1,9 +1,10 @@
 import type { CareTables } from './care.js';
 import { INJECTED_PATTERNS, LOOKALIKES, type InjectedPattern, type Lookalike } from './config.js';
-import { isHospital, type Institution } from './institutions.js';
-import type { Ctx, Scenario } from './inject.js';
+import type { Institution } from './institution-types.js';
+import { isHospital } from './institutions.js';
 import type { PharmacyBook } from './pharmacy.js';
 import { cumulative } from './prng.js';
+import type { Ctx, Job, Scenario, StructuralLookalike } from './scenario-types.js';
 import { SCENARIOS, STRUCTURAL } from './scenarios.js';
 import type { Sim } from './sim.js';
 import type { Skeleton } from './world.js';
@@ -12,18 +13,8 @@ import type { Skeleton } from './world.js';
  * The schedule of a run: which frauds and look-alikes happen, on which day, at which institution.
  * Planned from the configuration and the city's skeleton alone (no population, no messages), so a
  * caller can see what a configuration would inject without generating it; every job adds exactly
- * one label when it runs.
+ * one label when it runs. A job's shape is in `scenario-types.ts`.
  */
-export type StructuralLookalike = 'specialist-hospital' | 'chronic-pharmacy';
-
-export interface Job {
-  readonly id: number;
-  readonly kind: InjectedPattern | Lookalike | StructuralLookalike | 'malformed';
-  /** Day index from the start. */
-  readonly day: number;
-  /** Index of the institution where it happens (others involved are chosen when it runs). */
-  readonly inst: number;
-}
 
 type Basis = 'visits' | 'admissions' | 'sales' | 'pharmacies' | 'persons' | 'institutions';
 

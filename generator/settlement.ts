@@ -1,5 +1,5 @@
 import { dt } from './calendar.js';
-import type { Party, Totals } from './fees.js';
+import type { Party, Totals } from './fee-types.js';
 import { amount, codeValue, json, quantity } from './format.js';
 import type { Population } from './population.js';
 

@@ -1,12 +1,13 @@
+import type { Labels } from '../contract/labels.js';
 import { dateStr } from './calendar.js';
 import { CareTables } from './care.js';
-import { inpatientDay } from './wards.js';
 import { outpatientDay } from './outpatient.js';
-import { PharmacyBook } from './pharmacy.js';
 import { pharmacyDay } from './pharmacy-day.js';
-import { installSchedule, type Job } from './schedule.js';
+import { PharmacyBook } from './pharmacy.js';
+import type { Job } from './scenario-types.js';
+import { installSchedule } from './schedule.js';
 import { Sim, type Stats } from './sim.js';
-import type { Labels } from '../score/index.js';
+import { inpatientDay } from './wards.js';
 import type { World } from './world.js';
 
 /** Lines of one file: the NDJSON of the day `date` (the date of the messages' inf_time). */
@@ -35,8 +36,8 @@ function chunkOf(sim: Sim, date: string): Chunk {
 
 /**
  * Lines per chunk handed to the writer: bounds memory whatever the scale, and small enough that a
- * chunk's strings die young (measured at town scale: 4096 → 256 lines per chunk, 9.0 s → 7.7 s,
- * most of it garbage collection).
+ * chunk's strings die young (measured faster at town scale than large chunks, the difference mostly
+ * garbage collection; see bench/README.md).
  */
 const CHUNK_LINES = 256;
 

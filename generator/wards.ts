@@ -2,7 +2,7 @@ import { weekday } from './calendar.js';
 import { pickProfile, winterness, type CareTables } from './care.js';
 import type { InpatientProfile } from './clinical-inpatient.js';
 import { admit, stayDay } from './inpatient.js';
-import type { Institution } from './institutions.js';
+import type { Institution } from './institution-types.js';
 import { notBusy, pickGroup, pickNewborn, pickPerson } from './people.js';
 import type { Prng } from './prng.js';
 import type { Sim } from './sim.js';

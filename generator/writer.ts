@@ -24,7 +24,8 @@ export interface GeneratorWriter {
 /**
  * Bytes a stream may hold before the generator waits. Large enough that generating the next chunk
  * overlaps compressing and writing the previous ones (with the default 16 KiB every chunk waited
- * for its own compression: measured 18% of the run idle), small enough to bound memory.
+ * for its own compression, measured as a good part of the run idle; see bench/README.md), small
+ * enough to bound memory.
  */
 const BUFFER = 32 * 1024 * 1024;
 

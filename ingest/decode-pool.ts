@@ -41,7 +41,7 @@ export function createDecodePool(piiKey: string, workers: number): DecodePool {
       new Worker(BOOTSTRAP, {
         eval: true,
         workerData: { piiKey },
-        // Decoding makes many short-lived objects; a larger young generation cuts GC time (measured: 8.6 s → 8.0 s per million lines).
+        // Decoding makes many short-lived objects; a larger young generation cuts GC time (measured, see bench/README.md).
         resourceLimits: { maxYoungGenerationSizeMb: 64 },
       }),
   );

@@ -29,7 +29,8 @@ export interface DecodedMessage {
   /**
    * One string per line: for versioned tables the natural key's hash (ingest/keyhash.ts) first,
    * then the table's line columns in order; fields separated by U+001F, empty for absent (the
-   * contract counts "" as absent). Cheaper for DuckDB to split than JSON to parse (measured 3×).
+   * contract counts "" as absent). Cheaper for DuckDB to split than JSON to parse (measured, see
+   * bench/README.md).
    */
 }
 

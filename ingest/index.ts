@@ -1,6 +1,7 @@
 /**
- * The ingest stage: messages (replay files now, Kafka later) → validated, versioned canonical rows.
- * One code path after decoding: decodeMessage → Lander.
+ * The ingest stage: messages → validated, versioned canonical rows. Replay files are read here
+ * (`replay`); the Kafka consumer (`kafka/consume.ts`) feeds the same decode pool, staging and
+ * lander. One code path after decoding: decodeMessage → Lander.
  */
 export { decodeMessage, MAX_MESSAGE_BYTES, type Decoded, type DecodedMessage, type Rejection } from './decode.js';
 export { Lander, type Batch, type BatchResult, type Position, type SourceRef } from './land.js';

@@ -7,10 +7,12 @@ import type { DecodedMessage, Rejection } from './decode.js';
 import { Staging, type Position, type Slot, type SourceRef } from './stage.js';
 
 /**
- * Lands decoded messages in the store, one DuckDB transaction per batch: messages are staged in
- * temporary tables (one JSON text per message; DuckDB's parser expands it to rows on its own
- * threads), then moved into the canonical tables, versions resolved and the batch recorded — all
- * or nothing. A hook lets the Kafka consumer store its offsets in the same transaction.
+ * Lands decoded messages in the store, one DuckDB transaction per batch. Messages are staged as
+ * they are decoded (`stage.ts`: one row per message, one delimited text row per line in the table
+ * of its canonical table, in a slot of an attached in-memory database); landing a slot splits and
+ * casts those rows in SQL on DuckDB's threads into the canonical tables, resolves versions and
+ * records rejections and the batch — all or nothing. A hook lets the Kafka consumer store its
+ * offsets in the same transaction.
  */
 
 export type { Position, SourceRef } from './stage.js';
@@ -106,17 +108,17 @@ FROM (
  * SQL listing the staged rows of a versioned table that lose, within the batch, to a better
  * version of their key in the same batch (contract §1 order: T1 over T0, later inf_time, larger
  * msgid). They land as not current. Deciding this before the insert instead of updating rows
- * after it spares most updates (measured on a city's fee lines: 31k of 36k superseded versions
- * were superseded in their own batch, and updating them after the insert made each commit
- * 0.4 s slower). Only keys whose hash repeats in the batch are ranked.
+ * after it spares most updates (measured on a city's fee lines: most superseded versions were
+ * superseded in their own batch, and updating them after the insert made every commit slower;
+ * see bench/README.md). Only keys whose hash repeats in the batch are ranked.
  */
 function losersSql(spec: TableSpec, slot: Slot): string {
   const envNames = new Set<string>(ENVELOPE_COLUMNS);
   const field = (i: number) => `split_part(r.row_text, chr(31), ${i + 1})`;
   const keys = spec.key.map((k) => (envNames.has(k) ? `m.${q(k)}` : `nullif(${field(lineColumnIndex(spec, k) + 1)}, '')`) + ` AS ${q(k)}`);
   const rows = slot.rows[spec.name];
-  // Each row's hash computed once and kept with its rowid (measured: 1.5× slower when the ranked
-  // query and the repeat filter each computed it).
+  // Each row's hash computed once and kept with its rowid (measured slower when the ranked query
+  // and the repeat filter each computed it, see bench/README.md).
   return `CREATE OR REPLACE TEMP TABLE batch_losers AS
 WITH staged AS MATERIALIZED (SELECT r.rowid AS rid, r.seq, CAST(${field(0)} AS UBIGINT) AS key_hash FROM ${rows} r)
 SELECT rid FROM (

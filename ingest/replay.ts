@@ -14,8 +14,8 @@ export interface ReplayOptions {
   /**
    * Rows per batch (one transaction); a batch also ends at the end of a file. Above DuckDB's row
    * group size (122,880) a batch is written straight to the file compressed instead of through the
-   * WAL and again at checkpoint (measured: commit 1.6 s → 0.1 s per million rows; 500,000 beat
-   * 250,000 by leaving less to the final checkpoint).
+   * WAL and again at checkpoint (measured: commits many times cheaper, and 500,000 beat 250,000 by
+   * leaving less to the final checkpoint; see bench/README.md).
    */
   readonly batchRows?: number;
   /** Decode worker threads; default: none for small inputs, else one per core (at most 4). */

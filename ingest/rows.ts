@@ -9,8 +9,8 @@ import { keyHash } from './keyhash.js';
 /**
  * Normalised lines → staged row text. A row is the table's line columns in order, separated by
  * U+001F, empty for absent (the contract counts "" as absent); rows of versioned tables start with
- * their natural key's hash. DuckDB splits and casts this text on its own threads (measured: 3×
- * cheaper than re-parsing JSON).
+ * their natural key's hash. DuckDB splits and casts this text on its own threads (measured cheaper
+ * than re-parsing JSON, see bench/README.md).
  */
 export const FIELD_SEP = '\u001f';
 
@@ -62,10 +62,10 @@ function unknownOf(line: Record<string, unknown>, known: ReadonlySet<string>): R
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /**
- * Compiles a message type's row into one straight-line function: constant property names and
- * empty columns folded into the separators, instead of a loop over a plan per line (measured: the
- * loop was a fifth of decoding). Field names come from the contract's schemas only, embedded as
- * JSON string literals.
+ * Compiles a message type's row into one straight-line function: constant property names and empty
+ * columns folded into the separators, instead of a loop over a plan per line (measured: the loop
+ * was a large share of decoding, see bench/README.md). Field names come from the contract's schemas
+ * only, embedded as JSON string literals.
  */
 function compile(type: MessageType): RowBuilder {
   const spec = TABLES[type.table];

@@ -8,8 +8,8 @@ import type { DecodedMessage, Rejection } from './decode.js';
 /**
  * Double-buffered staging for the lander. Decoded messages are appended as they arrive, while the
  * main thread would otherwise wait on the decode workers, instead of all at once when a batch is
- * full (measured: about 1.7 µs per row on the main thread, a serial second per batch). Two slots
- * live in an in-memory database attached to the instance: one fills through the staging
+ * full (measured: staging a whole batch at once stalled the main thread, see bench/README.md).
+ * Two slots live in an in-memory database attached to the instance: one fills through the staging
  * connection while the lander lands the other through its own.
  */
 export interface Position {
@@ -53,8 +53,8 @@ const MESSAGE_COLUMNS = [
  * One staged row per line (not per message): DuckDB parallelises a scan by row groups, so a
  * per-message staging table of a few thousand rows would split and cast on one thread (measured).
  * One table per canonical table, so that landing a table scans only its own rows (measured on a
- * city's mixed stream: a few thousand visits took 0.6 s to land when they shared one staging table
- * with half a million fee lines).
+ * city's mixed stream: a few visits sharing a staging table with many fee lines were slow to land;
+ * see bench/README.md).
  */
 const ROW_COLUMNS = ['seq INTEGER', 'row_text VARCHAR'];
 

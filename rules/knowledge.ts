@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { codeEnum } from '../contract/code-enum.js';
 import { MED_TYPE } from '../contract/codes.js';
 import { byPosition, customIssue, parseYaml, type Issue } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
@@ -108,10 +109,7 @@ const ScopeRestricted = z
     med_list_codg: listCode,
     name,
     min_hosp_lv: z.enum(['2', '3']).optional(),
-    med_type_classes: z
-      .array(z.enum(Object.keys(MED_TYPE) as [string, ...string[]]))
-      .min(1)
-      .optional(),
+    med_type_classes: z.array(codeEnum(MED_TYPE)).min(1).optional(),
     reason,
   })
   .superRefine((e, ctx) => {

@@ -1,5 +1,5 @@
-import { keyFieldOf, type HonestLabel, type Label, type Labels } from './labels.js';
-import { isPattern, PATTERN_CODES, PATTERNS } from './patterns.js';
+import { keyFieldOf, type HonestLabel, type Label, type Labels } from '../contract/labels.js';
+import { isPattern, PATTERN_CODES, PATTERNS } from '../contract/patterns.js';
 import { parseRef, type Hit } from './hits.js';
 
 /**

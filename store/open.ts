@@ -17,8 +17,8 @@ export interface Store {
 export interface OpenOptions {
   /**
    * WAL size that triggers an automatic checkpoint. Ingest raises it so that a run checkpoints once
-   * at its end rather than after every few batches (measured: 4× the insert rate); durability is
-   * the WAL's either way.
+   * at its end rather than after every few batches (measured: a much higher insert rate, see
+   * bench/README.md); durability is the WAL's either way.
    */
   readonly walAutocheckpoint?: string;
 }

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Labels, type Label } from '../contract/labels.js';
 import { dirWriter, generate, knowledgeTables } from '../generator/index.js';
 import { replay, replayFiles } from '../ingest/index.js';
 import { loadReference } from '../reference/index.js';
 import type { Knowledge } from '../rules/knowledge.js';
-import { Labels, type Label } from '../score/index.js';
 import { openStore, type Store } from '../store/index.js';
 
 /**

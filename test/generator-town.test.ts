@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Labels } from '../contract/labels.js';
 import {
   dirWriter,
   generate,
@@ -12,7 +13,6 @@ import {
   SCALES,
   type GenerateSummary,
 } from '../generator/index.js';
-import { Labels } from '../score/index.js';
 
 /**
  * Town scale (≈ 500 thousand fee lines over 30 days), generated once, streamed to a temporary

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerGenerate } from '../cli/commands/generate.js';
+import { Labels } from '../contract/labels.js';
 import { REFERENCE_FILES } from '../contract/reference.js';
 import { PACKAGE_ROOT } from '../core/config.js';
 import {
@@ -19,7 +20,6 @@ import {
 } from '../generator/index.js';
 import { decodeMessage } from '../ingest/index.js';
 import { parseReference } from '../reference/index.js';
-import { Labels } from '../score/index.js';
 import { runRegistered } from './support/cli.js';
 
 /**

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Labels } from '../contract/labels.js';
 import { dirWriter, generate } from '../generator/index.js';
 import { replay, replayFiles } from '../ingest/index.js';
 import { loadReference } from '../reference/index.js';
 import { detect, knowledgeOrThrow, loadRules, runnable } from '../rules/index.js';
-import { Labels, readHits, scorecard, type Scorecard } from '../score/index.js';
+import { readHits, scorecard, type Scorecard } from '../score/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { tempDir } from './support/temp.js';
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { PATTERNS, type Pattern } from '../../contract/patterns.js';
 import { FundwatchError } from '../../core/errors.js';
 import {
   dirWriter,
@@ -12,7 +13,6 @@ import {
   type GenerateSummary,
   type GeneratorConfigInput,
 } from '../../generator/index.js';
-import { PATTERNS, type Pattern } from '../../score/index.js';
 import { n, table } from '../format.js';
 import { parseNonNegative, parsePositive } from './ingest.js';
 

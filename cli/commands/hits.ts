@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { isPattern } from '../../contract/patterns.js';
 import { FundwatchError } from '../../core/errors.js';
-import { isPattern, readHits } from '../../score/index.js';
+import { readHits } from '../../score/index.js';
 import { contextOf, withStore } from '../context.js';
 import { n, table } from '../format.js';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { Labels } from '../../contract/labels.js';
 import { FundwatchError } from '../../core/errors.js';
-import { formatScorecard, Labels, readHits, scorecard, type Scorecard } from '../../score/index.js';
+import { formatScorecard, readHits, scorecard, type Scorecard } from '../../score/index.js';
 import { contextOf, withStore } from '../context.js';
 
 export function registerScore(program: Command): void {

@@ -1,8 +1,9 @@
 import type { Item } from '../catalogue.js';
-import { findPerson, fraud, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import { findPerson, fraud } from '../inject.js';
+import type { Institution } from '../institution-types.js';
 import type { SaleLine } from '../pharmacy.js';
 import type { Prng } from '../prng.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 import { dxOf } from './pharmacy.js';
 
 /**

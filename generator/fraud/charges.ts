@@ -1,24 +1,13 @@
-import type { Item } from '../catalogue.js';
 import { dispense } from '../care.js';
+import type { Item } from '../catalogue.js';
+import type { Fee } from '../fee-types.js';
 import { lineCents } from '../format.js';
+import { ADULT, daytime, findPerson, fraud, normalVisit, settleVisit, stayProfileFor, visitKey, yuan } from '../inject.js';
 import { admit } from '../inpatient.js';
-import {
-  ADULT,
-  daytime,
-  findPerson,
-  fraud,
-  normalVisit,
-  settleVisit,
-  stayProfileFor,
-  visitKey,
-  yuan,
-  type Ctx,
-  type Scenario,
-} from '../inject.js';
-import type { Institution } from '../institutions.js';
+import type { Institution } from '../institution-types.js';
 import { addDrug, addItem, supplySetting, type OpVisit } from '../outpatient.js';
 import type { Prng } from '../prng.js';
-import type { Fee } from '../sim.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * Fraud in what a visit charges: prices above the ceiling (超标准收费), the same or mutually
@@ -53,7 +42,7 @@ export const overPrice: Scenario = (ctx, rng, job) => {
       profile: stayProfileFor(ctx, rng, inst, person),
       admitSec: daytime(rng),
       los: rng.range(3, 7),
-      extra: (_sim, s, _day, fees) => {
+      extra: (s, _day, fees) => {
         for (const f of fees) if (f.item.alias === s.bedItem) reprice(f, inflated[s.bedItem]);
       },
     });
@@ -100,10 +89,10 @@ export const duplicateCharge: Scenario = (ctx, rng, job) => {
       profile: { ...profile, nursing: mine.alias as 'nurse1' | 'nurse2' },
       admitSec: daytime(rng),
       los: rng.range(3, 6),
-      extra: (sim, s, day, fees) => {
+      extra: (s, day, fees) => {
         if (day !== s.admitDay) return;
         const nursing = fees.find((f) => f.item === mine);
-        fees.push(sim.fee(s, other, 1, (nursing?.sec ?? 900) + 60, s.dept.code, s.doctor.code));
+        fees.push(ctx.sim.fee(s, other, 1, (nursing?.sec ?? 900) + 60, s.dept.code, s.doctor.code));
       },
     });
     fraud(ctx, 'duplicate-charge', 'visit', visitKey(stay, other.code), `同一日同时收取互斥的${mine.name}与${other.name}`);
@@ -143,12 +132,12 @@ export const unbundledCharges: Scenario = (ctx, rng, job) => {
       profile: stayProfileFor(ctx, rng, inst, person),
       admitSec: daytime(rng),
       los: rng.range(3, 7),
-      extra: (sim, s, day, fees) => {
+      extra: (s, day, fees) => {
         if (day !== s.admitDay) return;
         const i = fees.findIndex((f) => f.item === b.bundle);
         const sec = i >= 0 ? (fees[i] as Fee).sec : s.admitSec + 3600;
         if (i >= 0) fees.splice(i, 1);
-        for (const it of parts) fees.push(sim.fee(s, it, 1, sec, s.dept.code, s.doctor.code));
+        for (const it of parts) fees.push(ctx.sim.fee(s, it, 1, sec, s.dept.code, s.doctor.code));
       },
     });
     fraud(ctx, 'unbundled-charges', 'visit', visitKey(stay, b.bundle.code), `${b.bundle.name}拆分为${n}个单项收费`);

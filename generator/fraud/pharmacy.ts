@@ -1,9 +1,10 @@
-import type { Item } from '../catalogue.js';
 import { chargeContext } from '../care.js';
-import { findPerson, fraud, plainBoxItem, visitKey, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import type { Item } from '../catalogue.js';
+import { findPerson, fraud, plainBoxItem, visitKey } from '../inject.js';
+import type { Institution } from '../institution-types.js';
 import { CHRONIC, CHRONIC_DX, type SaleLine } from '../pharmacy.js';
 import type { Prng } from '../prng.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * Fraud at retail pharmacies: 串换药品 (a cheap item handed over, a dear drug billed), sales of a

@@ -1,5 +1,6 @@
-import { daytime, findPerson, fraud, normalVisit, settleVisit, visitKey, type Scenario, type Who } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import { daytime, findPerson, fraud, normalVisit, settleVisit, visitKey, type Who } from '../inject.js';
+import type { Institution } from '../institution-types.js';
+import type { Scenario } from '../scenario-types.js';
 import { addRestricted } from './charges.js';
 
 /**

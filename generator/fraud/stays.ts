@@ -1,7 +1,8 @@
+import { daytime, findPerson, fraud, normalVisit, settleVisit, stayProfileFor, visitKey } from '../inject.js';
 import { admit } from '../inpatient.js';
-import { daytime, findPerson, fraud, normalVisit, settleVisit, stayProfileFor, visitKey, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import type { Institution } from '../institution-types.js';
 import type { Prng } from '../prng.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * Fraud in inpatient stays: 挂床住院 (days with bed and nursing only, the patient seen elsewhere
@@ -95,8 +96,8 @@ export const splitAdmission: Scenario = (ctx, rng, job) => {
     profile,
     admitSec: daytime(rng),
     los,
-    onDischarge: (s) => {
-      s.defer(s.today + gap, inst, (_x, r) => {
+    onDischarge: () => {
+      sim.defer(sim.today + gap, inst, (_x, r) => {
         const dx = sameCategory(profile.icd, r);
         const again = admit(sim, r, inst, { person, profile, dx, admitSec: daytime(r), los: r.range(3, 6) });
         fraud(

@@ -1,5 +1,6 @@
-import { lookalike, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import { lookalike } from '../inject.js';
+import type { Institution } from '../institution-types.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * Institutions legitimately far from their peers (同级对比异常?): the cancer hospital, whose stays

@@ -1,9 +1,10 @@
 import { chargeContext, dispense } from '../care.js';
-import { findPerson, lookalike, plainBoxItem, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import { dxOf, otherPharmacies } from '../fraud/pharmacy.js';
+import { findPerson, lookalike, plainBoxItem } from '../inject.js';
+import type { Institution } from '../institution-types.js';
 import { CHRONIC } from '../pharmacy.js';
 import type { Prng } from '../prng.js';
-import { dxOf, otherPharmacies } from '../fraud/pharmacy.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * Legitimate pharmacy business a naive detector would flag: a box split (拆零, trdn_flag 1) and

@@ -1,8 +1,9 @@
 import type { InpatientProfile } from '../clinical-inpatient.js';
 import { lineCents } from '../format.js';
+import { daytime, findPerson, lookalike, stayProfileFor, visitKey, yuan } from '../inject.js';
 import { admit } from '../inpatient.js';
-import { daytime, findPerson, lookalike, stayProfileFor, visitKey, yuan, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import type { Institution } from '../institution-types.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * Legitimate stays a naive detector would flag: day surgery under 24 hours (虚假住院?), planned
@@ -140,7 +141,7 @@ export const transfer: Scenario = (ctx, rng, job) => {
     los: rng.range(2, Math.max(2, Math.min(3, room))),
     dscgWay: '2',
     dischargeSec,
-    onDischarge: (_s, _stay, r) => {
+    onDischarge: (_stay, r) => {
       const hours = r.range(1, 4);
       const stay = admit(sim, r, to, { person, profile, admitSec: dischargeSec + hours * 3600, los: r.range(5, 9) });
       lookalike(ctx, 'split-admission', 'visit', visitKey(stay), `由${from.name}医嘱转院(离院方式2), ${hours} 小时内入院, 同一诊断`);
@@ -175,7 +176,7 @@ export const t1PriceFix: Scenario = (ctx, rng, job) => {
     profile: stayProfileFor(ctx, rng, inst, person),
     admitSec: daytime(rng),
     los: rng.range(3, 7),
-    extra: (_s, s, day, fees) => {
+    extra: (s, day, fees) => {
       if (day !== s.admitDay) return;
       const f = fees.find((x) => x.item.alias === 'consultIP') ?? fees.find((x) => x.item.isService);
       if (!f) return;

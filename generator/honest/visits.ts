@@ -1,9 +1,10 @@
 import { dispense, pickDoctor } from '../care.js';
 import { OUTPATIENT_PROFILES } from '../clinical-outpatient.js';
-import { findPerson, lookalike, visitKey, settleVisit, type Ctx, type Scenario } from '../inject.js';
-import type { Institution } from '../institutions.js';
+import { findPerson, lookalike, visitKey, settleVisit } from '../inject.js';
+import type { Institution } from '../institution-types.js';
 import { addDrug, chargeProfile, openVisit } from '../outpatient.js';
 import { pickChronic } from '../people.js';
+import type { Ctx, Scenario } from '../scenario-types.js';
 
 /**
  * 门诊慢特病长期处方: a chronic patient given up to 12 weeks of medicine (长期处方管理规范), legal for

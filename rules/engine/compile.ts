@@ -15,7 +15,8 @@ import { Ctx, type ParamValue } from './sql.js';
  * the rule. No value of the rule text is ever part of the SQL text.
  *
  * jr_id = lowercase hex SHA-256 of `rule_id`, a newline, and the distinct refs of the hit's 违规项
- * sorted bytewise and joined by newlines (`jrId` in this file computes the same in JS).
+ * sorted bytewise and joined by newlines, computed in the query itself (test/rules-engine.test.ts
+ * checks it against a SHA-256 computed in JS).
  */
 
 export interface CompiledRule {

@@ -1,4 +1,4 @@
-import { PATTERNS } from '../../score/patterns.js';
+import { PATTERNS } from '../../contract/patterns.js';
 import { SETTING_CLASSES, SOURCES } from './columns.js';
 import type { CompiledRule } from './compile.js';
 import { parseExpr, type Expr } from './expr.js';

@@ -72,7 +72,8 @@ const feeScope = (scope: string) => (scope === 'true' ? scope : `(f."cnt" < 0 OR
  * The fee lines a rule reads: all of them, or — when its condition requires list lookups keyed on
  * the item — only the lines of listed items, in a materialised CTE `fl`. Materialised because the
  * optimiser otherwise applies the semi-join after the joins to insured and catalog (measured on the
- * city: 4 s of a 7 s rule went into joining every line to insured before filtering).
+ * city: most of such a rule's time went into joining every line to insured before filtering; see
+ * bench/README.md).
  */
 function feeLines(p: Parts): { cte: string; from: string } {
   const where = listedWhere(p, 'fl0');

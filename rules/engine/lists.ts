@@ -1,3 +1,4 @@
+import { GEND } from '../../contract/codes.js';
 import type { Knowledge, KnowledgeName } from '../knowledge.js';
 import type { ValueType } from './columns.js';
 
@@ -30,7 +31,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     key: ['med_list_codg'],
     columns: { med_list_codg: 'text', name: 'text', gend: 'text', gend_zh: 'text', reason: 'text' },
     gloss: '限性别项目 (gend: 限用性别 1 男 2 女; gend_zh: 男/女)',
-    rows: (k) => k['gender-restricted'].entries.map((e) => [e.med_list_codg, e.name, e.gend, e.gend === '1' ? '男' : '女', e.reason]),
+    rows: (k) => k['gender-restricted'].entries.map((e) => [e.med_list_codg, e.name, e.gend, GEND[e.gend], e.reason]),
   },
   age_restricted: {
     table: 'age-restricted',

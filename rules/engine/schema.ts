@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { PATTERN_CODES } from '../../score/patterns.js';
+import { codeEnum } from '../../contract/code-enum.js';
+import { HOSP_LV, INSUTYPE, MED_TYPE } from '../../contract/codes.js';
+import { PATTERN_CODES } from '../../contract/patterns.js';
 
 /**
  * The rule format (智能监控规则), one YAML file per rule under `rules/library/`. This zod schema is
@@ -20,9 +22,10 @@ const Conditions = z.record(Name, Expr).refine((r) => Object.keys(r).length > 0,
 export const Setting = z.enum(['inpatient', 'outpatient', 'pharmacy', 'remote']);
 /** 监管环节. The batch engine runs 事后; the others are recorded for the exchange with the national platform. */
 export const Stage = z.enum(['事前', '事中', '事后']);
-export const Insutype = z.enum(['310', '320', '330', '340', '390', '392', '410', '510']);
-export const HospLevel = z.enum(['1', '2', '3', '9']);
-export const MedTypeClass = z.enum(['11', '12', '13', '14', '21', '22', '24', '25', '28', '41', '51', '52']);
+/** 险种, 医院等级 and national 医疗类别 as the contract's code tables list them (contract §3, §4). */
+export const Insutype = codeEnum(INSUTYPE);
+export const HospLevel = codeEnum(HOSP_LV);
+export const MedTypeClass = codeEnum(MED_TYPE);
 
 export const Scope = z.strictObject({
   settings: z.array(Setting).min(1).optional(),

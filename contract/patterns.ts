@@ -1,6 +1,7 @@
 /**
  * Pattern vocabulary of contract §6: every rule and detector declares one of these codes, and every
- * ground-truth label names one. New codes are added to the contract first, then here.
+ * ground-truth label names one. New codes are added to the contract's text first, then here; the
+ * rule schema, the label schema, the generator and the scorecard all take them from this table.
  */
 export const PATTERNS = {
   'drug-substitution': '串换药品/项目',
@@ -22,10 +23,13 @@ export const PATTERNS = {
   collusion: '结伴就医/团伙',
 } as const satisfies Record<string, string>;
 
+/** A code of the vocabulary. */
 export type Pattern = keyof typeof PATTERNS;
 
+/** The codes in the contract's order, as a non-empty tuple for `z.enum`. */
 export const PATTERN_CODES = Object.keys(PATTERNS) as [Pattern, ...Pattern[]];
 
+/** Narrows a string read from outside (a CLI option, a stored hit) to a code of the vocabulary. */
 export function isPattern(code: string): code is Pattern {
   return Object.hasOwn(PATTERNS, code);
 }
