@@ -60,7 +60,9 @@ function main(argv: readonly string[]): number {
     process.stderr.write('用法: npm run mutation -- <模块, 如 contract/decimal.ts> [stryker 选项]\n');
     return 2;
   }
-  const target = rel(path.resolve(ROOT, arg.replace(/\.js$/, '.ts').replace(/^(?!.*\.ts$)(.*)$/, '$1.ts')));
+  // Stryker's mutation range, `file:line[:col]-line[:col]`, narrows a run to some lines of the module.
+  const [, file = arg, range = ''] = /^(.*?)(:\d+(?::\d+)?-\d+(?::\d+)?)?$/.exec(arg) ?? [];
+  const target = rel(path.resolve(ROOT, file.replace(/\.js$/, '.ts').replace(/^(?!.*\.ts$)(.*)$/, '$1.ts')));
   if (!existsSync(path.join(ROOT, target)) || target.startsWith('..') || target.endsWith('.test.ts')) {
     process.stderr.write(`没有这个源文件: ${target}\n`);
     return 2;
@@ -72,7 +74,7 @@ function main(argv: readonly string[]): number {
   }
   process.stdout.write(`变异 ${target}, 运行导入它的单元测试: ${tests.join(', ')}\n`);
   const stryker = path.join(ROOT, 'node_modules', '.bin', 'stryker');
-  const r = spawnSync(stryker, ['run', 'stryker.config.json', '--mutate', target, ...rest], {
+  const r = spawnSync(stryker, ['run', 'stryker.config.json', '--mutate', `${target}${range}`, ...rest], {
     cwd: ROOT,
     stdio: 'inherit',
     // Read by test/support/vitest.mutation.config.ts, Stryker's vitest configuration.
