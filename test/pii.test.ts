@@ -84,6 +84,12 @@ describe('personal-data fields in JSON text', () => {
     expect(scrubText(K, '{"psn_name":""}')).toBe(`{"psn_name":"${hmac('')}"}`);
   });
 
+  it('a value cut off by a truncated line is hashed as the text that came, without its opening quote', () => {
+    expect(scrubText(K, '{"certno":"5118021968')).toBe(`{"certno":"${hmac('5118021968')}"`);
+    expect(scrubText(K, '{"psn_name":"张')).toBe(`{"psn_name":"${hmac('张')}"`);
+    expect(scrubText(K, '{"certno":"')).toBe(`{"certno":"${hmac('')}"`);
+  });
+
   it('other fields named like them are left alone', () => {
     const text = '{"psn_name_x":"张伟","xcertno":"D1","certno_hash":"abc"}';
     expect(scrubText(K, text)).toBe(text);
