@@ -107,7 +107,7 @@ describe('fastDecode on a fee message', () => {
     ['a field over its length', fee([{ ...LINE, psn_no: 'P'.repeat(31) }])],
     ['too many decimals', fee([{ ...LINE, det_item_fee_sumamt: '10.001' }])],
     ['no lines', fee([])],
-    ['a line that is not an object', fee([LINE, [LINE]])],
+    ['a line that is not an object', fee([LINE, [LINE] as unknown as Obj])],
     ['a body that is not a list', { ...fee([]), input: { feedetail: LINE } }],
     ['an input that is a list', { ...fee([]), input: [{ feedetail: [LINE] }] }],
     ['no input', { ...fee([]), input: undefined }],
