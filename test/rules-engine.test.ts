@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { parseExpr } from '../rules/engine/expr.js';
 import { ruleJsonSchema, SCHEMA_FILE } from '../rules/engine/json-schema.js';
@@ -22,14 +22,15 @@ import { openStore } from '../store/open.js';
  * only (SQL injection through any string field cannot change the SQL), the JSON Schema export.
  */
 
-// Loaded before the tests, not while the file is collected: a compiler that throws then fails
-// these tests instead of leaving a file with no tests in it (mutation testing needs that too).
-let knowledge: ReturnType<typeof knowledgeOrThrow>;
-let library: ReturnType<typeof loadRules>;
-beforeAll(() => {
-  knowledge = knowledgeOrThrow();
-  library = loadRules();
-});
+/**
+ * The shipped knowledge and rules, loaded by the first test that needs them, not while the file is
+ * collected: a compiler that throws then fails each test that uses it, instead of leaving a file
+ * with no tests (or, from a beforeAll, with every test skipped) that a mutation run takes for a pass.
+ */
+let loaded: { knowledge: ReturnType<typeof knowledgeOrThrow>; library: ReturnType<typeof loadRules> } | undefined;
+function shipped() {
+  return (loaded ??= { knowledge: knowledgeOrThrow(), library: loadRules() });
+}
 
 const GOLDEN = path.join(PACKAGE_ROOT, 'rules', 'golden');
 /** The rules of the library by file name (`<id>.yaml`), read without the code under test. */
@@ -71,9 +72,13 @@ describe('expressions', () => {
 
 describe('golden SQL of the shipped rules', () => {
   it('compiles the whole library without errors or warnings, one rule per file, named like it', () => {
-    expect(library.issues).toEqual([]);
+    expect(shipped().library.issues).toEqual([]);
     expect(RULE_IDS.length).toBeGreaterThanOrEqual(9);
-    expect(library.rules.map((r) => r.compiled.rule.id).sort()).toEqual(RULE_IDS);
+    expect(
+      shipped()
+        .library.rules.map((r) => r.compiled.rule.id)
+        .sort(),
+    ).toEqual(RULE_IDS);
   });
 
   it('has a golden file for each rule and none for a rule that is gone', () => {
@@ -85,7 +90,7 @@ describe('golden SQL of the shipped rules', () => {
   });
 
   it.each(RULE_IDS)('%s: SQL equals rules/golden/<id>.sql, and the golden SQL passes the rule test', async (id) => {
-    const r = library.rules.find((x) => x.compiled.rule.id === id);
+    const r = shipped().library.rules.find((x) => x.compiled.rule.id === id);
     if (!r) throw new Error(`rules/library/${id}.yaml did not compile to a rule with id ${id}`);
     const file = path.join(GOLDEN, `${id}.sql`);
     const text = `-- ${id} v${r.compiled.rule.version}; params: ${JSON.stringify(r.compiled.params)}\n${r.compiled.sql}\n`;
@@ -105,7 +110,7 @@ describe('golden SQL of the shipped rules', () => {
     // Text equality proves nothing about meaning: run the golden SQL itself on the rule's test data.
     const sql = golden.split('\n').slice(1).join('\n');
     const compiled: CompiledRule = { ...r.compiled, sql };
-    const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, knowledge);
+    const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, shipped().knowledge);
     expect(outcome.issues).toEqual([]);
     expect(outcome.missing).toEqual([]);
     expect(outcome.unexpected).toEqual([]);
@@ -165,7 +170,7 @@ describe('SQL injection through rule text', () => {
     const store = await openStore(':memory:');
     const conn = await store.connect();
     try {
-      await loadLists(conn, knowledge);
+      await loadLists(conn, shipped().knowledge);
       await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
                       VALUES (true, 'H1', 'V1', '1', 'P1', TIMESTAMP '2026-01-05 10:00:00', 'XG04CBF022A001010100649', 1, 1, 1)`);
       await conn.run(`CREATE TEMP TABLE r AS ${evil.compiled.sql}`, {
@@ -187,12 +192,12 @@ describe('SQL injection through rule text', () => {
 
 describe('jr_id', () => {
   it('is SHA-256 of rule_id, newline, and the sorted distinct 违规项 refs joined by newlines', async () => {
-    const r = library.rules.find((x) => x.compiled.rule.id === 'duplicate-exclusive-pair');
+    const r = shipped().library.rules.find((x) => x.compiled.rule.id === 'duplicate-exclusive-pair');
     if (!r) throw new Error('rule missing');
     const store = await openStore(':memory:');
     const conn = await store.connect();
     try {
-      await loadLists(conn, knowledge);
+      await loadLists(conn, shipped().knowledge);
       for (const [sn, item, t] of [
         ['2', '001201000030000', '09:00'],
         ['1', '001201000020000', '08:00'],
