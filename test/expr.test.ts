@@ -188,6 +188,15 @@ describe('syntax errors at their offsets', () => {
     ['x is not', 8, 'is 之后应为 null 或 not null'],
     ["gend = '1", 7, '字符串缺少结束引号'],
     ['"abc', 0, '字符串缺少结束引号'],
+    ['x in [y 5]', 6, '这里应为数字或字符串常量'],
+    ['x in [+5]', 6, '这里应为数字或字符串常量'],
+    // A string that reads like an operator is a string.
+    ["x in ['a' ',' 'b']", 10, '这里应为 ]'],
+    ["(a ')'", 3, '这里应为 )'],
+    ["a '=' 1", 2, '表达式在这里多出了内容'],
+    // Only `list` may start a column path while being a keyword.
+    ['and.x', 0, '这里应为列名、常量或 ('],
+    ['null.x', 0, '这里应为列名、常量或 ('],
     ['a ; b', 2, '无法识别的字符 ";"'],
     ['a ! b', 2, '无法识别的字符 "!"'],
   ])('%j: at %i, %s', (text, at, message) => {
