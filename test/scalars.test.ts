@@ -293,8 +293,8 @@ describe('jsonOf (a nested structure kept as JSON)', () => {
   it('lands as JSON text; absent is missing when required, left out when optional', () => {
     expect(jsonOf(diagnoses).safeParse([{ diag_code: 'J06.9', x: 1 }])).toEqual({ success: true, data: '[{"diag_code":"J06.9","x":1}]' });
     const missing = jsonOf(diagnoses).safeParse(null);
-    expect(missing.error?.issues.map((i) => [i.message, (i as { params?: unknown }).params])).toEqual([
-      ['必填字段缺失', { code: 'missing-field', expected: '结构化数据(见接口规范)', got: '缺失' }],
+    expect(missing.error?.issues.map((i) => [i.code, i.message, (i as { params?: unknown }).params])).toEqual([
+      ['custom', '必填字段缺失', { code: 'missing-field', expected: '结构化数据(见接口规范)', got: '缺失' }],
     ]);
     expect(jsonOf(diagnoses, false).safeParse('')).toEqual({ success: true, data: undefined });
   });
