@@ -35,7 +35,8 @@ const SCRUB = new RegExp(`${PII_VALUE.source}|${ID_RUN.source}`, 'g');
 function scrub(key: string, s: string, decode: (v: string) => string): string {
   return s.replace(SCRUB, (m, prefix: string | undefined, value: string | undefined) => {
     if (prefix === undefined || value === undefined) return piiHash(key, m);
-    const inner = value.startsWith('"') ? value.slice(1, -1) : value;
+    // A string cut off by a truncated line has no closing quote to drop.
+    const inner = value.startsWith('"') ? value.slice(1, value.endsWith('"') ? -1 : undefined) : value;
     return `${prefix}"${piiHash(key, decode(inner))}"`;
   });
 }

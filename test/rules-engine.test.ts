@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../core/config.js';
@@ -22,9 +22,22 @@ import { openStore } from '../store/open.js';
  * only (SQL injection through any string field cannot change the SQL), the JSON Schema export.
  */
 
-const knowledge = knowledgeOrThrow();
-const library = loadRules();
+/**
+ * The shipped knowledge and rules, loaded by the first test that needs them, not while the file is
+ * collected: a compiler that throws then fails each test that uses it, instead of leaving a file
+ * with no tests (or, from a beforeAll, with every test skipped) that a mutation run takes for a pass.
+ */
+let loaded: { knowledge: ReturnType<typeof knowledgeOrThrow>; library: ReturnType<typeof loadRules> } | undefined;
+function shipped() {
+  return (loaded ??= { knowledge: knowledgeOrThrow(), library: loadRules() });
+}
+
 const GOLDEN = path.join(PACKAGE_ROOT, 'rules', 'golden');
+/** The rules of the library by file name (`<id>.yaml`), read without the code under test. */
+const RULE_IDS = readdirSync(path.join(PACKAGE_ROOT, 'rules', 'library'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
 
 describe('expressions', () => {
   it('parse with precedence: not > and > or, comparisons over arithmetic', () => {
@@ -58,32 +71,51 @@ describe('expressions', () => {
 });
 
 describe('golden SQL of the shipped rules', () => {
-  it('compiles the whole library without errors or warnings', () => {
-    expect(library.issues).toEqual([]);
-    expect(library.rules.length).toBeGreaterThanOrEqual(9);
+  it('compiles the whole library without errors or warnings, one rule per file, named like it', () => {
+    expect(shipped().library.issues).toEqual([]);
+    expect(RULE_IDS.length).toBeGreaterThanOrEqual(9);
+    expect(
+      shipped()
+        .library.rules.map((r) => r.compiled.rule.id)
+        .sort(),
+    ).toEqual(RULE_IDS);
   });
 
-  it.each(library.rules.map((r) => [r.compiled.rule.id, r] as const))(
-    '%s: SQL equals rules/golden/<id>.sql, and the golden SQL passes the rule test',
-    async (id, r) => {
-      const file = path.join(GOLDEN, `${id}.sql`);
-      const text = `-- ${id} v${r.compiled.rule.version}; params: ${JSON.stringify(r.compiled.params)}\n${r.compiled.sql}\n`;
-      if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) {
-        mkdirSync(GOLDEN, { recursive: true });
-        writeFileSync(file, text);
-      }
-      const golden = readFileSync(file, 'utf8');
-      expect(text).toBe(golden);
-      // Text equality proves nothing about meaning: run the golden SQL itself on the rule's test data.
-      const sql = golden.split('\n').slice(1).join('\n');
-      const compiled: CompiledRule = { ...r.compiled, sql };
-      const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, knowledge);
-      expect(outcome.issues).toEqual([]);
-      expect(outcome.missing).toEqual([]);
-      expect(outcome.unexpected).toEqual([]);
-      expect(outcome.tp).toBeGreaterThan(0);
-    },
-  );
+  it('has a golden file for each rule and none for a rule that is gone', () => {
+    const golden = readdirSync(GOLDEN)
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => f.slice(0, -'.sql'.length))
+      .sort();
+    expect(golden.filter((id) => !RULE_IDS.includes(id))).toEqual([]);
+  });
+
+  it.each(RULE_IDS)('%s: SQL equals rules/golden/<id>.sql, and the golden SQL passes the rule test', async (id) => {
+    const r = shipped().library.rules.find((x) => x.compiled.rule.id === id);
+    if (!r) throw new Error(`rules/library/${id}.yaml did not compile to a rule with id ${id}`);
+    const file = path.join(GOLDEN, `${id}.sql`);
+    const text = `-- ${id} v${r.compiled.rule.version}; params: ${JSON.stringify(r.compiled.params)}\n${r.compiled.sql}\n`;
+    // Written only on request: a missing golden file written by the test itself would let a new
+    // rule's SQL pass without anyone reading it.
+    if (process.env['UPDATE_GOLDEN']) {
+      mkdirSync(GOLDEN, { recursive: true });
+      writeFileSync(file, text);
+    }
+    if (!existsSync(file))
+      throw new Error(
+        `missing golden SQL rules/golden/${id}.sql. Write it with \`UPDATE_GOLDEN=1 npx vitest run test/rules-engine.test.ts\`, ` +
+          `then read the SQL (git diff / git status rules/golden) before committing it.`,
+      );
+    const golden = readFileSync(file, 'utf8');
+    expect(text).toBe(golden);
+    // Text equality proves nothing about meaning: run the golden SQL itself on the rule's test data.
+    const sql = golden.split('\n').slice(1).join('\n');
+    const compiled: CompiledRule = { ...r.compiled, sql };
+    const outcome = await runRuleTest(compiled, readText(testFileOf(r.file, id)), `${id}.test.yaml`, shipped().knowledge);
+    expect(outcome.issues).toEqual([]);
+    expect(outcome.missing).toEqual([]);
+    expect(outcome.unexpected).toEqual([]);
+    expect(outcome.tp).toBeGreaterThan(0);
+  });
 });
 
 const PAYLOAD = `x'); DROP TABLE hit; --`;
@@ -138,7 +170,7 @@ describe('SQL injection through rule text', () => {
     const store = await openStore(':memory:');
     const conn = await store.connect();
     try {
-      await loadLists(conn, knowledge);
+      await loadLists(conn, shipped().knowledge);
       await conn.run(`INSERT INTO fee_line_version (is_current, fixmedins_code, mdtrt_id, feedetl_sn, psn_no, fee_ocur_time, med_list_codg, cnt, pric, det_item_fee_sumamt)
                       VALUES (true, 'H1', 'V1', '1', 'P1', TIMESTAMP '2026-01-05 10:00:00', 'XG04CBF022A001010100649', 1, 1, 1)`);
       await conn.run(`CREATE TEMP TABLE r AS ${evil.compiled.sql}`, {
@@ -160,12 +192,12 @@ describe('SQL injection through rule text', () => {
 
 describe('jr_id', () => {
   it('is SHA-256 of rule_id, newline, and the sorted distinct 违规项 refs joined by newlines', async () => {
-    const r = library.rules.find((x) => x.compiled.rule.id === 'duplicate-exclusive-pair');
+    const r = shipped().library.rules.find((x) => x.compiled.rule.id === 'duplicate-exclusive-pair');
     if (!r) throw new Error('rule missing');
     const store = await openStore(':memory:');
     const conn = await store.connect();
     try {
-      await loadLists(conn, knowledge);
+      await loadLists(conn, shipped().knowledge);
       for (const [sn, item, t] of [
         ['2', '001201000030000', '09:00'],
         ['1', '001201000020000', '08:00'],

@@ -15,7 +15,11 @@ import { runRegistered } from './support/cli.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'fundwatch-score-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const labels: Labels = Labels.parse({
+/**
+ * The hand-made labels, parsed by each test that uses them (not while the file is collected), so a
+ * broken schema or scorer fails the tests instead of leaving a file with no tests in it.
+ */
+const LABELS = {
   frauds: [
     { pattern: 'over-price', level: 'visit', fixmedins_code: 'H1', mdtrt_id: 'MZ1' }, // F1
     { pattern: 'over-price', level: 'visit', fixmedins_code: 'H1', mdtrt_id: 'MZ2' }, // F2
@@ -31,7 +35,8 @@ const labels: Labels = Labels.parse({
     { pattern: 'split-admission', looks_like: 'split-admission', level: 'visit', fixmedins_code: 'H1', mdtrt_id: 'ZY5' }, // L3
   ],
   malformed: [{ msgid: 'H1-20260101-000001', reason: '截断' }],
-});
+};
+const labels = (): Labels => Labels.parse(LABELS);
 
 function hit(
   jr_id: string,
@@ -77,10 +82,10 @@ const HITS: Hit[] = [
 const byPattern = (rows: readonly PatternScore[], p: string) => rows.find((r) => r.pattern === p) as PatternScore;
 
 describe('scorecard (contract §7), worked out by hand', () => {
-  const card = scorecard(HITS, labels, [1, 3, 10]);
+  const card = () => scorecard(HITS, labels(), [1, 3, 10]);
 
   it('over-price: 5 hits, 2 true (h1, h2); 3 labels, 2 caught (F3 missed); P@1 0 (h3 ranks first); 1 look-alike false positive', () => {
-    const s = byPattern(card.patterns, 'over-price');
+    const s = byPattern(card().patterns, 'over-price');
     expect(s).toMatchObject({ labels: 3, caught: 2, hits: 5, trueHits: 2, lookalikes: 1, lookalikeFalsePositives: 1 });
     expect(s.precision).toBeCloseTo(2 / 5, 10);
     expect(s.recall).toBeCloseTo(2 / 3, 10);
@@ -91,7 +96,7 @@ describe('scorecard (contract §7), worked out by hand', () => {
   });
 
   it('trace-code-reuse: h8 catches F6 and is true; h7 names only the split-pack look-alike', () => {
-    const s = byPattern(card.patterns, 'trace-code-reuse');
+    const s = byPattern(card().patterns, 'trace-code-reuse');
     expect(s).toMatchObject({
       labels: 1,
       caught: 1,
@@ -107,7 +112,7 @@ describe('scorecard (contract §7), worked out by hand', () => {
   });
 
   it('a hit is true when it names any fraud key, whatever its pattern; catching needs the same pattern', () => {
-    expect(byPattern(card.patterns, 'volume-spike')).toMatchObject({
+    expect(byPattern(card().patterns, 'volume-spike')).toMatchObject({
       labels: 0,
       hits: 1,
       trueHits: 1,
@@ -115,7 +120,7 @@ describe('scorecard (contract §7), worked out by hand', () => {
       recall: null,
       f1: null,
     });
-    expect(byPattern(card.patterns, 'inventory-mismatch')).toMatchObject({
+    expect(byPattern(card().patterns, 'inventory-mismatch')).toMatchObject({
       labels: 1,
       caught: 0,
       hits: 0,
@@ -123,8 +128,8 @@ describe('scorecard (contract §7), worked out by hand', () => {
       recall: 0,
       f1: 0,
     });
-    expect(byPattern(card.patterns, 'resale')).toMatchObject({ labels: 1, caught: 1, hits: 1, precision: 1, recall: 1, f1: 1 });
-    expect(byPattern(card.patterns, 'collusion')).toMatchObject({
+    expect(byPattern(card().patterns, 'resale')).toMatchObject({ labels: 1, caught: 1, hits: 1, precision: 1, recall: 1, f1: 1 });
+    expect(byPattern(card().patterns, 'collusion')).toMatchObject({
       labels: 1,
       caught: 0,
       hits: 1,
@@ -136,7 +141,7 @@ describe('scorecard (contract §7), worked out by hand', () => {
   });
 
   it('lists patterns that only have look-alikes, and orders rows by the vocabulary', () => {
-    expect(byPattern(card.patterns, 'split-admission')).toMatchObject({
+    expect(byPattern(card().patterns, 'split-admission')).toMatchObject({
       labels: 0,
       hits: 0,
       precision: null,
@@ -144,7 +149,7 @@ describe('scorecard (contract §7), worked out by hand', () => {
       lookalikes: 1,
       lookalikeFalsePositives: 0,
     });
-    expect(card.patterns.map((p) => p.pattern)).toEqual([
+    expect(card().patterns.map((p) => p.pattern)).toEqual([
       'split-admission',
       'over-price',
       'inventory-mismatch',
@@ -156,7 +161,7 @@ describe('scorecard (contract §7), worked out by hand', () => {
   });
 
   it('overall: 10 hits, 5 true; 7 labels, 4 caught; P@k over all hits (ties on amount broken by score)', () => {
-    expect(card.overall).toMatchObject({
+    expect(card().overall).toMatchObject({
       hits: 10,
       trueHits: 5,
       labels: 7,
@@ -165,18 +170,18 @@ describe('scorecard (contract §7), worked out by hand', () => {
       lookalikes: 3,
       lookalikeFalsePositives: 2,
     });
-    expect(card.overall.recall).toBeCloseTo(4 / 7, 10);
-    expect(card.overall.f1).toBeCloseTo((2 * 0.5 * (4 / 7)) / (0.5 + 4 / 7), 10);
+    expect(card().overall.recall).toBeCloseTo(4 / 7, 10);
+    expect(card().overall.f1).toBeCloseTo((2 * 0.5 * (4 / 7)) / (0.5 + 4 / 7), 10);
     // h3 500 F, h5 300 T, h1 100 T | h2 50 T, h4 20 F, h7 10 F, h8 5 T, h9 1 F, h10 0 (score 0.9) F, h6 0 (no score) T
-    expect(card.overall.precisionAtK).toEqual({ '1': 0, '3': 2 / 3, '10': 0.5 });
-    expect(card.lookalikeFalsePositives.map((f) => [f.jr_id, f.label.key])).toEqual([
+    expect(card().overall.precisionAtK).toEqual({ '1': 0, '3': 2 / 3, '10': 0.5 });
+    expect(card().lookalikeFalsePositives.map((f) => [f.jr_id, f.label.key])).toEqual([
       ['h4', 'MZ9'],
       ['h7', 'T2'],
     ]);
   });
 
   it('before any detector exists: every recall 0, no precision, and says so in Chinese', () => {
-    const empty = scorecard([], labels);
+    const empty = scorecard([], labels());
     expect(empty.patterns.filter((p) => p.labels > 0).every((p) => p.recall === 0 && p.precision === null && p.f1 === 0)).toBe(true);
     expect(empty.overall).toMatchObject({ hits: 0, caught: 0, recall: 0, precision: null });
     const text = formatScorecard(empty);
@@ -185,12 +190,49 @@ describe('scorecard (contract §7), worked out by hand', () => {
   });
 
   it('prints a Chinese table with every pattern, the overall row and the look-alike false positives', () => {
-    const text = formatScorecard(card);
+    const text = formatScorecard(card());
     expect(text).toContain('精确率');
     expect(text).toMatch(/over-price\s+超标准收费\s+3\s+5\s+2\s+40\.0%\s+66\.7%\s+50\.0%/);
     expect(text).toMatch(/全部\s+7\s+10\s+5\s+50\.0%\s+57\.1%/);
     expect(text).toContain('相似正常行为上的误报 (共 2 条');
     expect(text).toContain('T1 更正');
+  });
+});
+
+describe("naming a person by psn_no (contract §7: a person label's key is psn_no)", () => {
+  const people = () =>
+    Labels.parse({
+      frauds: [{ pattern: 'resale', level: 'person', psn_no: 'P9' }],
+      honest: [{ pattern: 'resale', looks_like: 'resale', level: 'person', psn_no: 'P7', note: '慢病长处方' }],
+      malformed: [],
+    });
+  const hits = [
+    hit('p1', 'resale', 300, { psn_no: 'P9', fixmedins_code: 'H5' }), // the subject's psn_no is the label's key: catches it, true
+    hit('p2', 'resale', 200, { psn_no: 'P7' }), // names only the look-alike: a false positive on it
+    hit('p3', 'resale', 100, { psn_no: 'P8' }), // names nobody labelled: false
+    hit('p4', 'over-price', 50, { psn_no: 'P9' }), // names the fraud's key: true, but another pattern catches nothing
+    hit('p5', 'resale', 10, { mdtrt_id: 'P9' }), // a 就诊ID that reads like the psn_no names no person: false
+  ];
+
+  it('resale: 4 hits, 1 true (p1); the one label caught; P@1 1, P@3 1/3; one look-alike false positive', () => {
+    const card = scorecard(hits, people(), [1, 3]);
+    expect(byPattern(card.patterns, 'resale')).toMatchObject({
+      labels: 1,
+      caught: 1,
+      hits: 4,
+      trueHits: 1,
+      precision: 0.25,
+      recall: 1,
+      lookalikes: 1,
+      lookalikeFalsePositives: 1,
+      precisionAtK: { '1': 1, '3': 1 / 3 },
+    });
+    expect(byPattern(card.patterns, 'resale').f1).toBeCloseTo(0.4, 10); // 2 · 0.25 · 1 / 1.25
+    expect(byPattern(card.patterns, 'over-price')).toMatchObject({ labels: 0, hits: 1, trueHits: 1, precision: 1, recall: null });
+    expect(card.overall).toMatchObject({ hits: 5, trueHits: 2, labels: 1, caught: 1, precision: 0.4, recall: 1 });
+    expect(card.lookalikeFalsePositives).toEqual([
+      { jr_id: 'p2', pattern: 'resale', rule_id: 'R-resale', vola_amt: 200, label: { level: 'person', key: 'P7', note: '慢病长处方' } },
+    ]);
   });
 });
 
@@ -245,7 +287,7 @@ describe('hits in the store (migration 0002, real DuckDB)', () => {
       expect(cols.find((c) => c[0] === 'vola_amt')?.[1]).toBe('DECIMAL(16,2)');
       const back = await readHits(conn);
       expect(back.map((h) => h.jr_id)).toEqual([...HITS.map((h) => h.jr_id)].sort());
-      expect(scorecard(back, labels, [1, 3, 10])).toEqual(scorecard(HITS, labels, [1, 3, 10]));
+      expect(scorecard(back, labels(), [1, 3, 10])).toEqual(scorecard(HITS, labels(), [1, 3, 10]));
     } finally {
       conn.closeSync();
       await store.close();
@@ -260,7 +302,7 @@ describe('hits in the store (migration 0002, real DuckDB)', () => {
     conn.closeSync();
     await store.close();
     const file = path.join(dir, 'labels.json');
-    writeFileSync(file, JSON.stringify(labels));
+    writeFileSync(file, JSON.stringify(LABELS));
     const run = (args: string[]) => runRegistered(registerScore, args);
     expect(await run(['score', '--labels', file, '--db', db, '--k', '3'])).toMatch(
       /over-price\s+超标准收费\s+3\s+5\s+2\s+40\.0%\s+66\.7%\s+50\.0%\s+66\.7%/,
