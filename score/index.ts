@@ -5,9 +5,6 @@
  * pattern vocabulary and the label schema it scores against are the contract's
  * (`contract/patterns.ts`, `contract/labels.ts`).
  */
-// Transitional, for test/score.test.ts only (its owner moves the import to contract/labels.js at
-// the merge): the label schema is the contract's (contract §7), not the scorer's.
-export { Labels } from '../contract/labels.js';
 export { Hit, HitDetail, parseRef, type Ref } from './hits.js';
 export { scorecard, rank, type Scorecard, type PatternScore, type LookalikeFalsePositive } from './scorecard.js';
 export { formatScorecard } from './format.js';

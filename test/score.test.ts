@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerScore } from '../cli/commands/score.js';
-import { formatScorecard, Labels, parseRef, readHits, scorecard, writeHits, type Hit, type PatternScore } from '../score/index.js';
+import { Labels } from '../contract/labels.js';
+import { formatScorecard, parseRef, readHits, scorecard, writeHits, type Hit, type PatternScore } from '../score/index.js';
 import { openStore } from '../store/index.js';
 import { runRegistered } from './support/cli.js';
 
