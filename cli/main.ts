@@ -10,6 +10,7 @@ import { registerHits } from './commands/hits.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerProduce } from './commands/produce.js';
 import { registerReference } from './commands/reference.js';
+import { registerQuality } from './commands/quality.js';
 import { registerRejected } from './commands/rejected.js';
 import { registerRules } from './commands/rules.js';
 import { registerScore } from './commands/score.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerProduce(program);
   registerReference(program);
   registerRejected(program);
+  registerQuality(program);
   registerScore(program);
   registerStatus(program);
   registerRules(program);

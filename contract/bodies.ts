@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { refined } from './refine.js';
-import { amount, code, date, datetime, decimal, jsonOf, price, quantity, text } from './scalars.js';
+import { DSCG_WAY, displayNames, GEND, HOSP_APPR_FLAG, INSUTYPE, INV_CHG_TYPE, RX_FLAG, TRDN_FLAG, type CodeTable } from './codes.js';
+import { amount, code, codeIn, date, datetime, decimal, id, jsonOf, listCode, price, quantity, text, traceList } from './scalars.js';
+
+/** A code field checked against its table (contract §4, §8): display names understood, unknown values null and noted. */
+const coded = <R extends boolean = true>(table: CodeTable, required: R = true as R) => codeIn(table, displayNames(table), required);
 
 /**
  * Message bodies of contract §2. Objects are loose: fields a province adds are kept (they land in the
@@ -8,11 +12,11 @@ import { amount, code, date, datetime, decimal, jsonOf, price, quantity, text } 
  */
 
 const visitFields = {
-  mdtrt_id: text(30),
+  mdtrt_id: id(30),
   psn_no: text(30),
   med_type: code(10),
   begntime: datetime(),
-  insutype: code(6, false),
+  insutype: coded(INSUTYPE, false),
   dise_codg: text(30, false),
   dscg_maindiag_code: text(30, false),
   adm_dept_codg: text(30, false),
@@ -31,38 +35,39 @@ const Diagnosis = z.looseObject({
 });
 
 export const Discharge = z.looseObject({
-  mdtrt_id: text(30),
+  mdtrt_id: id(30),
   psn_no: text(30),
   endtime: datetime(),
   dscg_maindiag_code: text(30, false),
-  dscg_way: code(6, false),
+  dscg_way: coded(DSCG_WAY, false),
   dscg_dept_codg: text(30, false),
   diseinfo: jsonOf(z.array(Diagnosis), false),
 });
 
 const feeLineObject = z.looseObject({
-  feedetl_sn: text(30),
-  mdtrt_id: text(30),
+  feedetl_sn: id(30),
+  mdtrt_id: id(30),
   psn_no: text(30),
   fee_ocur_time: datetime(),
-  med_list_codg: text(50),
+  med_list_codg: listCode(50),
   medins_list_codg: text(150),
   det_item_fee_sumamt: amount(),
   cnt: quantity(),
   pric: price(),
   bilg_dept_codg: text(30),
   bilg_dr_codg: text(30),
-  init_feedetl_sn: text(30, false),
+  init_feedetl_sn: id(30, false),
   med_type: code(10, false),
   drord_no: text(30, false),
-  rxno: text(40, false),
-  hosp_appr_flag: code(6, false),
+  rxno: id(40, false),
+  hosp_appr_flag: coded(HOSP_APPR_FLAG, false),
   sin_dos_dscr: text(200, false),
   used_frqu_dscr: text(200, false),
   prd_days: decimal(16, 2, false),
   medc_way_dscr: text(200, false),
   dise_codg: text(30, false),
-  drug_trac_codg: text(30, false),
+  // 药品追溯码: one 20-digit code, or several joined by commas when one line stands for several boxes.
+  drug_trac_codg: text(1000, false),
   inscp_amt: amount(false),
 });
 export const FeeLine = refined(feeLineObject, (line) =>
@@ -78,12 +83,12 @@ export const FeeLine = refined(feeLineObject, (line) =>
 );
 
 export const Settlement = z.looseObject({
-  setl_id: text(30),
-  mdtrt_id: text(30),
+  setl_id: id(30),
+  mdtrt_id: id(30),
   psn_no: text(30),
-  gend: code(1),
+  gend: coded(GEND),
   brdy: date(),
-  insutype: code(6),
+  insutype: coded(INSUTYPE),
   med_type: code(10),
   setl_time: datetime(),
   medfee_sumamt: amount(),
@@ -100,20 +105,22 @@ export const Settlement = z.looseObject({
   enddate: date(false),
   psn_name: text(50, false),
   certno: text(50, false),
+  // Trace codes of the settled drugs (2207, since 2025): one child row each, keyed to the settlement.
+  drug_trac_info: traceList(false),
 });
 
 export const SettlementCancel = z.looseObject({
-  setl_id: text(30),
-  mdtrt_id: text(30),
+  setl_id: id(30),
+  mdtrt_id: id(30),
   psn_no: text(30),
 });
 
 const psiCommon = {
-  med_list_codg: text(50),
+  med_list_codg: listCode(50),
   fixmedins_hilist_id: text(50),
-  fixmedins_bchno: text(50),
+  fixmedins_bchno: id(50),
   fixmedins_hilist_name: text(200, false),
-  rx_flag: code(3, false),
+  rx_flag: coded(RX_FLAG, false),
   manu_lotnum: text(50, false),
   manu_date: date(false),
   expy_end: date(false),
@@ -126,10 +133,11 @@ export const PsiStocktake = z.looseObject({ ...psiCommon, invdate: date(), inv_c
 export const PsiChange = z.looseObject({
   ...psiCommon,
   cnt: quantity(),
-  inv_chg_type: code(6, false),
+  inv_chg_type: coded(INV_CHG_TYPE, false),
   pric: price(false),
   inv_chg_time: datetime(false),
-  trdn_flag: code(3, false),
+  trdn_flag: coded(TRDN_FLAG, false),
+  drugtracinfo: traceList(false),
 });
 
 /** 3503 purchase, 3504 purchase return. */
@@ -150,14 +158,15 @@ export const PsiPurchase = z.looseObject({
 const psiSaleObject = z.looseObject({
   ...psiCommon,
   sel_retn_cnt: quantity(),
-  setl_id: text(30, false),
+  setl_id: id(30, false),
   psn_no: text(30, false),
-  rxno: text(40, false),
+  rxno: id(40, false),
   prsc_dr_certno: text(50, false),
-  trdn_flag: code(3, false),
+  trdn_flag: coded(TRDN_FLAG, false),
   finl_trns_pric: price(false),
   sel_retn_time: datetime(false),
-  drug_trac_codg: text(30, false),
+  drug_trac_codg: text(1000, false),
+  drugtracinfo: traceList(false),
   rtal_docno: text(50, false),
   medins_prod_sel_no: text(50, false),
 });
@@ -168,7 +177,7 @@ export const PsiSale = refined(psiSaleObject, (line) =>
 );
 
 /** 3507 deletion of a 进销存 line. */
-export const PsiDeletion = refined(z.looseObject({ fixmedins_bchno: text(50), inv_data_type: code(1) }), (d) =>
+export const PsiDeletion = refined(z.looseObject({ fixmedins_bchno: id(50), inv_data_type: code(1) }), (d) =>
   ['1', '2', '3', '4'].includes(d['inv_data_type'] as string)
     ? undefined
     : {

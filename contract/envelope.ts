@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { code, datetime, oneOf, text } from './scalars.js';
+import { code, datetime, id, oneOf, text } from './scalars.js';
 
 /** Contract §1 envelope: one JSON object per Kafka message value and per replay-file line. */
 export const Envelope = z.looseObject({
   infno: code(10),
-  msgid: text(64),
+  msgid: id(64),
   fixmedins_code: text(30),
   inf_time: datetime(),
-  upload_mode: oneOf(['T0', 'T1']),
+  // Absent in real envelopes (contract §8): the mode configured for the source is used then.
+  upload_mode: oneOf(['T0', 'T1'], false),
   mdtrtarea_admvs: text(6, false),
   insuplc_admdvs: text(6, false),
   input: z.record(z.string(), z.unknown()),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customIssue } from '../core/diagnostics/index.js';
+import { customIssue, type IssueCode } from '../core/diagnostics/index.js';
 import {
   Discharge,
   FeeLine,
@@ -53,6 +53,8 @@ export interface MessageType {
   readonly uniqueField?: string;
   /** 进销存 kind (contract §1 keys): 1 盘存, 2 变更, 3 采购/退货, 4 销售/退货. */
   readonly psiKind?: 1 | 2 | 3 | 4;
+  /** A body node holding one object instead of a list is taken as a one-element list (contract §8, 3501–3506). */
+  readonly oneObject?: boolean;
 }
 
 /** A non-empty array of lines whose `field` is unique within the message (a duplicate key in one message is ambiguous). */
@@ -77,16 +79,23 @@ function lines(line: z.ZodObject, field: string) {
     });
 }
 
-type Def = Pick<MessageType, 'infno' | 'name' | 'table' | 'bodyKey' | 'line'> & { psiKind?: 1 | 2 | 3 | 4; uniqueField?: string };
+type Def = Pick<MessageType, 'infno' | 'name' | 'table' | 'bodyKey' | 'line'> & {
+  psiKind?: 1 | 2 | 3 | 4;
+  uniqueField?: string;
+  oneObject?: boolean;
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function messageType(d: Def): MessageType {
   const many = d.uniqueField !== undefined;
-  const body = many ? lines(d.line, d.uniqueField as string) : d.line;
+  const list = many ? lines(d.line, d.uniqueField as string) : d.line;
+  const body = many && d.oneObject ? z.preprocess((v) => (isPlainObject(v) ? [v] : v), list) : list;
   return { ...d, stream: STREAM_OF_TABLE[d.table], many, input: z.looseObject({ [d.bodyKey]: body }) };
 }
 
 const psi = (infno: string, name: string, bodyKey: string, psiKind: 1 | 2 | 3 | 4, line: z.ZodObject) =>
-  messageType({ infno, name, table: 'psi_line', bodyKey, psiKind, line, uniqueField: 'fixmedins_bchno' });
+  messageType({ infno, name, table: 'psi_line', bodyKey, psiKind, line, uniqueField: 'fixmedins_bchno', oneObject: true });
 
 const types: MessageType[] = [
   messageType({ infno: '2201', name: '门诊挂号', table: 'visit', bodyKey: 'data', line: Visit }),
@@ -138,3 +147,57 @@ export const TABLE_LINE_SCHEMAS: Record<TableName, z.ZodObject[]> = {
   psi_line: [PsiStocktake, PsiChange, PsiPurchase, PsiSale],
   psi_deletion: [PsiDeletion],
 };
+
+/** The infnos that carry their lines under each body node name. */
+const NODE_OWNERS = new Map<string, string[]>();
+for (const t of types) NODE_OWNERS.set(t.bodyKey, [...(NODE_OWNERS.get(t.bodyKey) ?? []), t.infno]);
+
+/**
+ * What is wrong with a body's node, when it is one of the forms contract §8 names as still refused
+ * (a reason that says what was found, rather than a bare "missing field"): a JSON string where the
+ * node belongs (double-encoded), the lines under another kind's node name, or a 2207/2304 that
+ * carries only the HIS request. Undefined when the node is none of these.
+ */
+export function bodyNodeIssue(
+  type: MessageType,
+  input: Record<string, unknown>,
+): { path: string; code: IssueCode; message: string; expected: string; got: string } | undefined {
+  const node = input[type.bodyKey];
+  const at = `input.${type.bodyKey}`;
+  if (typeof node === 'string')
+    return {
+      path: at,
+      code: 'double-encoded',
+      message: '节点是 JSON 字符串 (双重编码)',
+      expected: type.many ? '列表或对象' : '对象',
+      got: '字符串',
+    };
+  if (node !== undefined && node !== null) return undefined;
+  if (type.table === 'settlement' && isPlainObject(input['data']))
+    return {
+      path: at,
+      code: 'request-not-settlement',
+      message: '只有 HIS 结算请求 (input.data): fundwatch 读取平台返回的结算结果',
+      expected: 'input.setlinfo',
+      got: 'input.data',
+    };
+  for (const [key, owners] of NODE_OWNERS)
+    if (key !== type.bodyKey && key !== 'data' && input[key] !== undefined && !owners.includes(type.infno))
+      return {
+        path: `input.${key}`,
+        // What was found first: a string where a node belongs, and under another kind's name at that.
+        ...(typeof input[key] === 'string'
+          ? {
+              code: 'double-encoded' as const,
+              message: `节点是 JSON 字符串 (双重编码), 且 ${key} 是 ${owners.join('/')} 的节点名, ${type.infno} 的明细应在 ${type.bodyKey} 下`,
+            }
+          : {
+              code: 'wrong-body-node' as const,
+              message: `${key} 是 ${owners.join('/')} 的节点名, ${type.infno} 的明细应在 ${type.bodyKey} 下`,
+            }),
+        message: `${key} 是 ${owners.join('/')} 的节点名, ${type.infno} 的明细应在 ${type.bodyKey} 下`,
+        expected: at,
+        got: `input.${key}`,
+      };
+  return undefined;
+}

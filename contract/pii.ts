@@ -35,6 +35,9 @@ const SCRUB = new RegExp(`${PII_VALUE.source}|${ID_RUN.source}`, 'g');
 function scrub(key: string, s: string, decode: (v: string) => string): string {
   return s.replace(SCRUB, (m, prefix: string | undefined, value: string | undefined) => {
     if (prefix === undefined || value === undefined) return piiHash(key, m);
+    // Absent personal data (null, "") stays absent (contract §8): a constant "hash of nothing"
+    // would link every anonymous buyer to every other.
+    if (value === 'null' || value === '""') return m;
     // A string cut off by a truncated line has no closing quote to drop.
     const inner = value.startsWith('"') ? value.slice(1, value.endsWith('"') ? -1 : undefined) : value;
     return `${prefix}"${piiHash(key, decode(inner))}"`;

@@ -10,7 +10,8 @@ import { plainDecimal } from './decimal.js';
  * exactly: decimals stay decimal text, never a binary float. Each scalar is registered with the SQL
  * type of its column, so the table definitions and the ingest SQL are derived from these schemas.
  */
-export type ScalarKind = 'text' | 'code' | 'decimal' | 'date' | 'datetime' | 'json';
+/** `child`: a list that becomes child rows (trace codes), not a column of its line. */
+export type ScalarKind = 'text' | 'code' | 'decimal' | 'date' | 'datetime' | 'json' | 'child';
 
 /** Why a value failed its check: a stable code and a short Chinese label. */
 export interface CheckFailure {
@@ -19,11 +20,29 @@ export interface CheckFailure {
 }
 
 /**
- * A present value's check: its canonical text, or why it failed. Success is a bare string and
- * failures are shared constants, so checking a field allocates nothing (ingest runs this per field
- * of every line).
+ * A value accepted in a form other than the textbook one (contract §8): its canonical text
+ * (undefined: null in the typed column), the data-quality note it leaves, and the value as sent
+ * when normalising lost information (kept in the row's `extra` under `as_sent`).
  */
-export type Check = (v: unknown, separatorFree?: boolean) => string | CheckFailure;
+export class Adjusted {
+  constructor(
+    readonly text: string | undefined,
+    readonly note: IssueCode,
+    readonly asSent?: string,
+  ) {}
+}
+
+/**
+ * A present value's check: its canonical text, an Adjusted value (a variant of §8), or why it
+ * failed. Success is a bare string and failures are shared constants, so checking a textbook field
+ * allocates nothing (ingest runs this per field of every line).
+ */
+export type Check = (v: unknown, separatorFree?: boolean) => string | Adjusted | CheckFailure;
+
+/** The canonical text of a checked value (a field's output, on either path): undefined when absent or null. */
+export function canonical(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : v instanceof Adjusted ? v.text : undefined;
+}
 
 const fail = (code: IssueCode, message: string): CheckFailure => Object.freeze({ code, message });
 const INVALID_TYPE = fail('invalid-type', '类型错误');
@@ -38,6 +57,7 @@ const INVALID_DATETIME = fail('invalid-datetime', '时间格式错误');
 const INVALID_INTEGER = fail('invalid-integer', '不是整数');
 const INVALID_ENUM = fail('invalid-enum', '取值不在代码表中');
 const INVALID_STRUCTURE = fail('invalid-structure', '结构不符');
+const CODE_AS_NUMBER = fail('code-as-number', '编码以数字发送, 前导零已丢失');
 
 export interface ColumnMeta {
   readonly kind: ScalarKind;
@@ -50,6 +70,8 @@ export interface ColumnMeta {
    * (ingest/fast.ts) runs the very same function; see there.
    */
   readonly check: Check;
+  /** The check may return an Adjusted value (dates, date-times, code-table codes): the row builder looks for notes there. */
+  readonly adjustable?: boolean;
 }
 
 export const columnMeta = z.registry<ColumnMeta>();
@@ -85,13 +107,17 @@ export function describe(v: unknown): string {
   return describeValue(v);
 }
 
+/** A checked field's output: canonical text, or an Adjusted value for a §8 variant. */
+export type Checked = string | Adjusted;
+
 function scalar<R extends boolean>(
   kind: ScalarKind,
   sql: string,
   expected: string,
   required: R,
   check: Check,
-): z.ZodType<R extends true ? string : string | undefined, unknown> {
+  adjustable = false,
+): z.ZodType<R extends true ? Checked : Checked | undefined, unknown> {
   const schema = z.unknown().transform((v, ctx) => {
     if (isAbsent(v)) {
       if (!required) return undefined;
@@ -99,14 +125,14 @@ function scalar<R extends boolean>(
       return z.NEVER;
     }
     const r = check(v);
-    if (typeof r === 'string') return r;
+    if (typeof r === 'string' || r instanceof Adjusted) return r;
     customIssue(ctx, r.message, { code: r.code, expected, got: describe(v) });
     return z.NEVER;
   });
   // A missing key must not reach an object's "required key" check when the field is optional.
   const out = required ? schema : schema.optional();
-  out.register(columnMeta, { kind, sql, required, expected, check });
-  return out as unknown as z.ZodType<R extends true ? string : string | undefined, unknown>;
+  out.register(columnMeta, { kind, sql, required, expected, check, ...(adjustable ? { adjustable } : {}) });
+  return out as unknown as z.ZodType<R extends true ? Checked : Checked | undefined, unknown>;
 }
 
 /**
@@ -124,6 +150,44 @@ export function text<R extends boolean = true>(maxLength: number, required: R = 
   const expected = `文本(最长${maxLength})`;
   return scalar('text', 'VARCHAR', expected, required, (v, separatorFree) => {
     if (typeof v !== 'string' || v.startsWith(LONG_NUMBER_PREFIX)) return INVALID_TYPE;
+    if (v.length > maxLength) return TEXT_TOO_LONG;
+    if (!separatorFree && SEPARATORS.test(v)) return CONTROL_CHARACTER;
+    return v;
+  });
+}
+
+/**
+ * An id (`feedetl_sn`, `mdtrt_id`, `setl_id`, `fixmedins_bchno`, `rxno`, `msgid` …): text, or a JSON
+ * integer as some provinces require (contract §8), taken as its decimal text exactly — from the
+ * source text when it is too long for a binary float.
+ */
+export function id<R extends boolean = true>(maxLength: number, required: R = true as R) {
+  const expected = `文本或整数(最长${maxLength})`;
+  return scalar('text', 'VARCHAR', expected, required, (v, separatorFree) => {
+    let s: string;
+    if (typeof v === 'string') {
+      if (!v.startsWith(LONG_NUMBER_PREFIX)) s = v;
+      else {
+        s = v.slice(LONG_NUMBER_PREFIX.length);
+        if (!/^\d+$/.test(s)) return INVALID_TYPE;
+      }
+    } else if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) s = String(v);
+    else return INVALID_TYPE;
+    if (s.length > maxLength) return TEXT_TOO_LONG;
+    if (!separatorFree && SEPARATORS.test(s)) return CONTROL_CHARACTER;
+    return s;
+  });
+}
+
+/**
+ * A code of the national list (`med_list_codg`): text only. A JSON number is refused with what was
+ * found: its leading zeros are gone (contract §8), so the code it stood for cannot be known.
+ */
+export function listCode<R extends boolean = true>(maxLength: number, required: R = true as R) {
+  const expected = `编码文本(最长${maxLength})`;
+  return scalar('text', 'VARCHAR', expected, required, (v, separatorFree) => {
+    if (typeof v === 'number' || (typeof v === 'string' && v.startsWith(LONG_NUMBER_PREFIX))) return CODE_AS_NUMBER;
+    if (typeof v !== 'string') return INVALID_TYPE;
     if (v.length > maxLength) return TEXT_TOO_LONG;
     if (!separatorFree && SEPARATORS.test(v)) return CONTROL_CHARACTER;
     return v;
@@ -165,8 +229,8 @@ export function decimal<R extends boolean = true>(precision: number, scale: numb
   });
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** `yyyy-MM-dd`, optionally with a time (` ` or `T` separator, optional fraction of a second, no offset). */
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;
 
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
@@ -174,23 +238,57 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= (days[m - 1] ?? 0);
 }
 
-/** D: `yyyy-MM-dd`. */
-export function date<R extends boolean = true>(required: R = true as R) {
-  return scalar('date', 'DATE', '日期 yyyy-MM-dd', required, (v) => {
-    const m = typeof v === 'string' ? DATE_RE.exec(v) : null;
-    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return INVALID_DATE;
-    return v as string;
-  });
+/** The parts of a date or date-time text, or undefined when it is neither (or names no real day or time). */
+function dateParts(v: unknown): { day: string; time: string | undefined; fraction: string | undefined } | undefined {
+  const m = typeof v === 'string' ? DATE_TIME_RE.exec(v) : null;
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  if (m[4] === undefined) return { day, time: undefined, fraction: undefined };
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return undefined;
+  return { day, time: `${m[4]}:${m[5]}:${m[6]}`, fraction: m[7] };
 }
 
-/** DT: `yyyy-MM-dd HH:mm:ss`, China Standard Time without offset, stored as a plain TIMESTAMP. */
+/**
+ * D: `yyyy-MM-dd`. A date-time sent in its place (`yyyy-MM-dd HH:mm:ss`, ISO `T`, a fraction of a
+ * second: contract §8) gives its day; a time other than midnight is kept as sent (`as_sent`).
+ */
+export function date<R extends boolean = true>(required: R = true as R) {
+  return scalar(
+    'date',
+    'DATE',
+    '日期 yyyy-MM-dd',
+    required,
+    (v) => {
+      const p = dateParts(v);
+      if (!p) return INVALID_DATE;
+      if (p.time === undefined) return p.day;
+      if (p.time === '00:00:00' && !/[1-9]/.test(p.fraction ?? '')) return p.day;
+      return new Adjusted(p.day, 'time-dropped', v as string);
+    },
+    true,
+  );
+}
+
+/**
+ * DT: `yyyy-MM-dd HH:mm:ss`, China Standard Time without offset, stored as a plain TIMESTAMP. The
+ * ISO form (`T`, an optional fraction of a second, no offset) is the same instant, the fraction
+ * kept (it orders `inf_time`); a bare date is midnight, flagged date-only (contract §8).
+ */
 export function datetime<R extends boolean = true>(required: R = true as R) {
-  return scalar('datetime', 'TIMESTAMP', '时间 yyyy-MM-dd HH:mm:ss', required, (v) => {
-    const m = typeof v === 'string' ? DATETIME_RE.exec(v) : null;
-    if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)
-      return INVALID_DATETIME;
-    return v as string;
-  });
+  return scalar(
+    'datetime',
+    'TIMESTAMP',
+    '时间 yyyy-MM-dd HH:mm:ss',
+    required,
+    (v) => {
+      const p = dateParts(v);
+      if (!p) return INVALID_DATETIME;
+      if (p.time === undefined) return new Adjusted(`${p.day} 00:00:00`, 'bare-date');
+      const text = `${p.day} ${p.time}${p.fraction === undefined ? '' : `.${p.fraction}`}`;
+      return text === v ? v : text;
+    },
+    true,
+  );
 }
 
 /** Contract §2 column types. */
@@ -214,6 +312,64 @@ export function oneOf<R extends boolean = true>(values: readonly string[], requi
     const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
     if (typeof s !== 'string' || !allowed.has(s)) return INVALID_ENUM;
     return s;
+  });
+}
+
+/**
+ * A code of a code table (contract §4 and the national dictionaries): a known code as sent (string
+ * or integer); a known display name (`"男"`, `"是"`) becomes its code; an unknown value lands as
+ * null, never a rejection (contract §8). Both keep the value as sent and leave a note, so rules
+ * never see an unknown code as a value.
+ */
+export function codeIn<R extends boolean = true>(
+  table: Readonly<Record<string, string>>,
+  names: ReadonlyMap<string, string>,
+  required: R = true as R,
+) {
+  const codes = new Set(Object.keys(table));
+  return scalar(
+    'code',
+    'VARCHAR',
+    `代码 ${[...codes].join('|')}`,
+    required,
+    (v) => {
+      let s: string;
+      if (typeof v === 'string') s = v.startsWith(LONG_NUMBER_PREFIX) ? v.slice(LONG_NUMBER_PREFIX.length) : v;
+      else if (typeof v === 'number' && Number.isSafeInteger(v)) s = String(v);
+      else if (v !== null && typeof v === 'object') return INVALID_TYPE;
+      else return new Adjusted(undefined, 'unknown-code', String(v));
+      if (codes.has(s)) return s;
+      const code = names.get(s.trim());
+      return code === undefined ? new Adjusted(undefined, 'unknown-code', s) : new Adjusted(code, 'display-name', s);
+    },
+    true,
+  );
+}
+
+/** Between the codes of a checked trace list (a separator no checked text contains). */
+export const TRACE_SEP = '\u001e';
+
+/**
+ * A list of trace codes (`drugtracinfo: [{ drug_trac_codg }]` on 3502/3505/3506, `drug_trac_info` on
+ * 2207; contract §8): a list of objects, or one object, each with a `drug_trac_codg`. Not a column:
+ * each code becomes a row of the trace-code table, keyed to its line. The other fields of an item
+ * are left with the message.
+ */
+export function traceList<R extends boolean = true>(required: R = true as R) {
+  const one = id(64);
+  return scalar('child', '', '列表 [{ drug_trac_codg }]', required, (v, separatorFree) => {
+    const items = Array.isArray(v) ? (v as unknown[]) : v !== null && typeof v === 'object' ? [v] : undefined;
+    if (!items) return INVALID_STRUCTURE;
+    const codes: string[] = [];
+    for (const item of items) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) return INVALID_STRUCTURE;
+      const c = (item as Record<string, unknown>)['drug_trac_codg'];
+      if (isAbsent(c)) continue;
+      const r = (columnMeta.get(one) as ColumnMeta).check(c, separatorFree);
+      if (typeof r !== 'string') return INVALID_STRUCTURE;
+      codes.push(r);
+    }
+    return codes.join(TRACE_SEP);
   });
 }
 

@@ -78,6 +78,8 @@ export function columnsOfSchemas(schemas: readonly z.ZodType[]): ColumnSpec[] {
   for (const schema of schemas) {
     for (const [name, field] of Object.entries(shapeOf(schema))) {
       if (cols.has(name) || cols.has(`${name}_hash`)) continue;
+      // A child list (trace codes) becomes rows of a table of its own, not a column.
+      if (fieldMeta(field).kind === 'child') continue;
       if (PII_FIELDS.has(name)) {
         cols.set(`${name}_hash`, { name: `${name}_hash`, sql: 'VARCHAR' });
         cols.set(`${name}_mask`, { name: `${name}_mask`, sql: 'VARCHAR' });
@@ -89,8 +91,28 @@ export function columnsOfSchemas(schemas: readonly z.ZodType[]): ColumnSpec[] {
   return [...cols.values()];
 }
 
+/**
+ * For each date-time field, whether it came as a bare date (contract §8): midnight then stands for
+ * "some time that day", and sub-day rules skip it. Added by migration 0005, so after `extra`.
+ */
+export const DATE_ONLY_SUFFIX = '_date_only';
+
+function dateOnlyColumnsOf(table: TableName): ColumnSpec[] {
+  const out: ColumnSpec[] = [];
+  for (const schema of TABLE_LINE_SCHEMAS[table])
+    for (const [name, field] of Object.entries(shapeOf(schema)))
+      if (fieldMeta(field).kind === 'datetime' && !out.some((c) => c.name === `${name}${DATE_ONLY_SUFFIX}`))
+        out.push({ name: `${name}${DATE_ONLY_SUFFIX}`, sql: 'BOOLEAN' });
+  return out;
+}
+
 function lineColumnsOf(table: TableName): ColumnSpec[] {
-  return [...columnsOfSchemas(TABLE_LINE_SCHEMAS[table]), ...(DERIVED[table] ?? []), { name: 'extra', sql: 'JSON' }];
+  return [
+    ...columnsOfSchemas(TABLE_LINE_SCHEMAS[table]),
+    ...(DERIVED[table] ?? []),
+    { name: 'extra', sql: 'JSON' },
+    ...dateOnlyColumnsOf(table),
+  ];
 }
 
 function buildSpec(name: TableName): TableSpec {

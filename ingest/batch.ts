@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/open.js';
-import { decodeMessage, type Rejection } from './decode.js';
+import { decodeMessage, type DecodeOptions, type Rejection } from './decode.js';
 import { Lander, type BatchResult } from './land.js';
 
 /** A message that did not land, with its index in the list. */
@@ -18,7 +18,7 @@ export interface IndexedRejection {
 export async function landMessages(
   store: Pick<Store, 'connect'>,
   messages: readonly Buffer[],
-  options: { readonly piiKey: string; readonly source: string },
+  options: { readonly piiKey: string; readonly source: string } & DecodeOptions,
 ): Promise<{ result: BatchResult; rejected: IndexedRejection[] }> {
   const conn = await store.connect();
   const stagingConn = await store.connect();
@@ -27,7 +27,7 @@ export async function landMessages(
   const rejected: IndexedRejection[] = [];
   try {
     messages.forEach((raw, index) => {
-      const d = decodeMessage(raw, options.piiKey);
+      const d = decodeMessage(raw, options.piiKey, options);
       const pos = { offset: null, line: index + 1 };
       if (d.ok) lander.addMessage(d.message, pos, source);
       else {

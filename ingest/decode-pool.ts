@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FundwatchError } from '../core/errors.js';
-import { decodeMessage, type Decoded } from './decode.js';
+import { aliasTable, SHIPPED_ALIASES, type AliasEntry } from '../contract/aliases.js';
+import { decodeMessage, type Decoded, type UploadMode } from './decode.js';
 
 /**
  * Decodes message chunks on worker threads (measured: the main thread otherwise spends most of a
@@ -9,8 +10,14 @@ import { decodeMessage, type Decoded } from './decode.js';
  * workers it decodes inline, which is cheaper for small inputs.
  */
 export interface DecodePool {
-  decode(messages: readonly Buffer[]): Promise<Decoded[]>;
+  /** `uploadMode`: the mode of the messages' source, for envelopes without one (contract §8; default T0). */
+  decode(messages: readonly Buffer[], uploadMode?: UploadMode): Promise<Decoded[]>;
   close(): Promise<void>;
+}
+
+/** What every decode of a pool shares: the personal-data key and the aliases in force (the contract's, plus configured ones). */
+export interface PoolOptions {
+  readonly aliases?: readonly AliasEntry[];
 }
 
 /**
@@ -28,10 +35,13 @@ export function defaultDecodeWorkers(): number {
 const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((m) => { m.register(); return import(${JSON.stringify(new URL('./decode-worker.ts', import.meta.url).href)}); })`;
 
-export function createDecodePool(piiKey: string, workers: number): DecodePool {
+export function createDecodePool(piiKey: string, workers: number, options: PoolOptions = {}): DecodePool {
+  const entries = options.aliases ?? SHIPPED_ALIASES;
   if (workers <= 0) {
+    const aliases = aliasTable(entries);
     return {
-      decode: async (messages) => messages.map((m) => decodeMessage(m, piiKey)),
+      decode: async (messages, uploadMode) =>
+        messages.map((m) => decodeMessage(m, piiKey, { aliases, ...(uploadMode ? { uploadMode } : {}) })),
       close: async () => undefined,
     };
   }
@@ -40,7 +50,7 @@ export function createDecodePool(piiKey: string, workers: number): DecodePool {
     () =>
       new Worker(BOOTSTRAP, {
         eval: true,
-        workerData: { piiKey },
+        workerData: { piiKey, aliases: entries },
         // Decoding makes many short-lived objects; a larger young generation cuts GC time (measured, see bench/README.md).
         resourceLimits: { maxYoungGenerationSizeMb: 64 },
       }),
@@ -63,7 +73,7 @@ export function createDecodePool(piiKey: string, workers: number): DecodePool {
     });
   }
   return {
-    decode(messages) {
+    decode(messages, uploadMode) {
       if (failure) return Promise.reject(new FundwatchError('invariant', 'decode worker failed', { cause: failure }));
       const id = nextId++;
       // Its own memory (not Node's shared small-buffer pool), since it is transferred to the worker.
@@ -73,7 +83,7 @@ export function createDecodePool(piiKey: string, workers: number): DecodePool {
       const worker = pool[id % pool.length] as Worker;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, buf, lengths: messages.map((m) => m.length) }, [buf.buffer]);
+        worker.postMessage({ id, buf, lengths: messages.map((m) => m.length), uploadMode }, [buf.buffer]);
       });
     },
     async close() {

@@ -4,16 +4,19 @@
  * lengths. Output, in order: each message decoded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeMessage, type Decoded } from './decode.js';
+import { aliasTable, type AliasEntry } from '../contract/aliases.js';
+import { decodeMessage, type Decoded, type UploadMode } from './decode.js';
 
-const { piiKey } = workerData as { piiKey: string };
+const { piiKey, aliases: entries } = workerData as { piiKey: string; aliases: AliasEntry[] };
+const aliases = aliasTable(entries);
 
-parentPort?.on('message', (job: { id: number; buf: Uint8Array; lengths: number[] }) => {
+parentPort?.on('message', (job: { id: number; buf: Uint8Array; lengths: number[]; uploadMode?: UploadMode }) => {
+  const options = { aliases, ...(job.uploadMode ? { uploadMode: job.uploadMode } : {}) };
   const buf = Buffer.from(job.buf.buffer, job.buf.byteOffset, job.buf.byteLength);
   const out = new Array<Decoded>(job.lengths.length);
   let at = 0;
   job.lengths.forEach((len, i) => {
-    out[i] = decodeMessage(buf.subarray(at, at + len), piiKey);
+    out[i] = decodeMessage(buf.subarray(at, at + len), piiKey, options);
     at += len;
   });
   parentPort?.postMessage({ id: job.id, out });

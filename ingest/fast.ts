@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { Envelope } from '../contract/envelope.js';
 import { MESSAGE_TYPES, type MessageType } from '../contract/messages.js';
 import { objectRules } from '../contract/refine.js';
-import type { Check } from '../contract/scalars.js';
+import { Adjusted, type Check } from '../contract/scalars.js';
 import { fieldMeta } from '../contract/tables.js';
 
 /**
@@ -58,7 +58,8 @@ function compile(schema: z.ZodObject, exclude: readonly string[] = []): Run {
   const steps = fields.map((f, i) => {
     const name = JSON.stringify(f.name);
     const absent = `v === undefined || v === null || v === ''`;
-    const check = `r = checks[${i}](v, separatorFree); if (typeof r !== 'string') return undefined; out[${name}] = r;`;
+    // An Adjusted value (a §8 variant) is accepted as it is; the row builder reads its note.
+    const check = `r = checks[${i}](v, separatorFree); if (typeof r !== 'string' && !(r instanceof Adjusted)) return undefined; out[${name}] = r;`;
     return f.required ? `v = obj[${name}]; if (${absent}) return undefined; ${check}` : `v = obj[${name}]; if (!(${absent})) { ${check} }`;
   });
   const body = `return function run(obj, separatorFree) {
@@ -81,13 +82,14 @@ function compile(schema: z.ZodObject, exclude: readonly string[] = []): Run {
   // prototype, whose fields would then pass for unchecked line fields. zod drops the key, so such
   // input is left to zod. The unknown fields found on the way are handed to the row builder.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the fast path is compiled from the schemas' own checks (no outside text in it): straight-line code is what makes it fast
-  const make = new Function('checks', 'known', 'rules', 'isPlainObject', 'UNKNOWN', body) as (...a: unknown[]) => Run;
+  const make = new Function('checks', 'known', 'rules', 'isPlainObject', 'UNKNOWN', 'Adjusted', body) as (...a: unknown[]) => Run;
   return make(
     fields.map((f) => f.check),
     known,
     rules,
     isPlainObject,
     UNKNOWN_FIELDS,
+    Adjusted,
   );
 }
 
@@ -106,7 +108,9 @@ export function fastDecode(obj: unknown, separatorFree = false): FastResult | un
   if (!type) return undefined;
   const input = env['input'];
   const line = LINES.get(type) as Run;
-  const body = input[type.bodyKey];
+  const node = input[type.bodyKey];
+  // One object where the contract has a list (3501–3506, contract §8) is a one-element list.
+  const body = type.oneObject && isPlainObject(node) ? [node] : node;
   if (!type.many) {
     const l = line(body, separatorFree);
     return l ? { env, type, input, lines: [l] } : undefined;

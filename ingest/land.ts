@@ -227,9 +227,22 @@ export class Lander {
       const newCount = await this.count('SELECT count(*) FROM new_msg');
       await conn.run(
         `INSERT INTO message SELECT fixmedins_code, msgid, infno, CAST(inf_time AS TIMESTAMP), upload_mode, mdtrtarea_admvs, insuplc_admdvs,
-           CAST(extra AS JSON), row_count, $batch, $kind, source, partition, "offset", line
+           CAST(extra AS JSON), row_count, $batch, $kind, source, partition, "offset", line, upload_mode_source, CAST(aliases AS JSON)
          FROM ${slot.message} WHERE seq IN (SELECT seq FROM new_msg)`,
         { ...p, kind: src.kind },
+      );
+      // The trace codes and data-quality notes of the new messages, as their rows.
+      await conn.run(
+        `INSERT INTO trace_code_version
+         SELECT $batch, m.fixmedins_code, m.msgid, m.infno, l[1], CAST(l[2] AS INTEGER), l[3], l[4] = 'true', l[5]
+         FROM (SELECT seq, string_split(row_text, chr(31)) AS l FROM ${slot.traces}) t JOIN ${slot.message} m USING (seq)
+         WHERE seq IN (SELECT seq FROM new_msg)`,
+        p,
+      );
+      await conn.run(
+        `INSERT INTO quality_note SELECT $batch, m.fixmedins_code, m.msgid, m.infno, n.path, n.code, n.value
+         FROM ${slot.notes} n JOIN ${slot.message} m USING (seq) WHERE seq IN (SELECT seq FROM new_msg)`,
+        p,
       );
       const rowsByTable: Partial<Record<TableName, number>> = {};
       let rowsLanded = 0;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { FundwatchError } from '../core/errors.js';
 import type { Store } from '../store/open.js';
 import { logger } from '../core/logger.js';
-import type { Decoded } from './decode.js';
+import type { AliasEntry } from '../contract/aliases.js';
+import type { Decoded, UploadMode } from './decode.js';
 import { createDecodePool, defaultDecodeWorkers } from './decode-pool.js';
 import { addBatch, emptyTotals, Lander, type BatchResult, type IngestTotals, type Position } from './land.js';
 import { readLines, type RawLine } from './lines.js';
@@ -20,6 +21,13 @@ export interface ReplayOptions {
   readonly batchRows?: number;
   /** Decode worker threads; default: none for small inputs, else one per core (at most 4). */
   readonly workers?: number;
+  /**
+   * The upload mode of messages whose envelope has none (contract §8). Default: T1 for a file under
+   * a directory named `T1`, else T0.
+   */
+  readonly uploadMode?: UploadMode;
+  /** Provincial field names in force (default: the contract's). */
+  readonly aliases?: readonly AliasEntry[];
   readonly onProgress?: (p: ReplayProgress) => void;
 }
 
@@ -46,6 +54,12 @@ const log = logger('ingest.replay');
 const WORKER_THRESHOLD_BYTES = 16 * 1024 * 1024;
 /** Messages per decode job. */
 const CHUNK = 256;
+
+/** The mode a file's messages default to (contract §8): the configured one, else T1 under a directory named `T1`. */
+export function uploadModeOf(file: string, configured?: UploadMode): UploadMode {
+  if (configured) return configured;
+  return path.dirname(path.resolve(file)).split(path.sep).includes('T1') ? 'T1' : 'T0';
+}
 
 /** `.ndjson` / `.ndjson.gz` files of a path: the file itself, or a directory's files (recursively) in name order. */
 export function replayFiles(target: string): string[] {
@@ -79,7 +93,7 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
   const batchRows = options.batchRows ?? 500_000;
   const bytesTotal = files.reduce((s, f) => s + statSync(f).size, 0);
   const workers = options.workers ?? (bytesTotal >= WORKER_THRESHOLD_BYTES ? defaultDecodeWorkers() : 0);
-  const pool = createDecodePool(options.piiKey, workers);
+  const pool = createDecodePool(options.piiKey, workers, options.aliases ? { aliases: options.aliases } : {});
   const conn = await store.connect();
   const stagingConn = await store.connect();
   const lander = await Lander.create(conn, stagingConn);
@@ -102,6 +116,7 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
   try {
     for (const file of files) {
       const source = { kind: 'file' as const, source: file, partition: null };
+      const mode = uploadModeOf(file, options.uploadMode);
       let rows = 0;
       let first: number | null = null;
       let last: number | null = null;
@@ -140,7 +155,13 @@ export async function replay(store: Pick<Store, 'connect'>, files: readonly stri
       const inFlight: { lines: RawLine[]; decoded: Promise<Decoded[]> }[] = [];
       let lines: RawLine[] = [];
       const submit = async () => {
-        inFlight.push({ lines, decoded: pool.decode(lines.map((l) => l.bytes)) });
+        inFlight.push({
+          lines,
+          decoded: pool.decode(
+            lines.map((l) => l.bytes),
+            mode,
+          ),
+        });
         lines = [];
         while (inFlight.length > Math.max(2, workers * 2)) await take(inFlight.shift() as (typeof inFlight)[number]);
       };

@@ -32,6 +32,9 @@ export interface Slot {
   readonly message: string;
   /** The staged rows of each canonical table. */
   readonly rows: Readonly<Record<TableName, string>>;
+  /** Trace-code rows (text, like rows) and data-quality notes of the slot's messages. */
+  readonly traces: string;
+  readonly notes: string;
   readonly rejected: string;
   readonly messages: number;
   readonly rejections: number;
@@ -47,7 +50,11 @@ const MESSAGE_COLUMNS = [
   'partition INTEGER',
   '"offset" BIGINT',
   'line BIGINT',
+  'upload_mode_source VARCHAR',
+  'aliases VARCHAR',
 ];
+
+const NOTE_COLUMNS = ['seq INTEGER', 'path VARCHAR', 'code VARCHAR', 'value VARCHAR'];
 
 /**
  * One staged row per line (not per message): DuckDB parallelises a scan by row groups, so a
@@ -78,6 +85,8 @@ let attached = 0;
 interface Filling {
   readonly message: DuckDBAppender;
   readonly rows: Record<TableName, DuckDBAppender>;
+  readonly traces: DuckDBAppender;
+  readonly notes: DuckDBAppender;
   readonly rejected: DuckDBAppender;
 }
 
@@ -99,6 +108,8 @@ export class Staging {
     for (const slot of [0, 1]) {
       await conn.run(`CREATE TABLE ${db}.message_${slot} (${MESSAGE_COLUMNS.join(', ')})`);
       for (const t of TABLE_NAMES) await conn.run(`CREATE TABLE ${db}.row_${t}_${slot} (${ROW_COLUMNS.join(', ')})`);
+      await conn.run(`CREATE TABLE ${db}.trace_${slot} (${ROW_COLUMNS.join(', ')})`);
+      await conn.run(`CREATE TABLE ${db}.note_${slot} (${NOTE_COLUMNS.join(', ')})`);
       await conn.run(`CREATE TABLE ${db}.rejected_${slot} (${REJECTED_COLUMNS.join(', ')})`);
     }
     return new Staging(conn, db, await openSlot(conn, db, 0));
@@ -114,12 +125,26 @@ export class Staging {
     f.message.appendVarchar(m.table);
     f.message.appendInteger(m.rows.length);
     appendPos(f.message, pos, src);
+    f.message.appendVarchar(m.upload_mode_source);
+    appendText(f.message, m.aliases);
     f.message.endRow();
     const rows = f.rows[m.table];
     for (const r of m.rows) {
       rows.appendInteger(seq);
       rows.appendVarchar(r);
       rows.endRow();
+    }
+    for (const t of m.traces) {
+      f.traces.appendInteger(seq);
+      f.traces.appendVarchar(t);
+      f.traces.endRow();
+    }
+    for (const n of m.notes) {
+      f.notes.appendInteger(seq);
+      f.notes.appendVarchar(n.path);
+      f.notes.appendVarchar(n.code);
+      appendText(f.notes, n.value);
+      f.notes.endRow();
     }
   }
 
@@ -155,6 +180,8 @@ export class Staging {
     const slot = {
       message: `${this.db}.message_${n}`,
       rows: Object.fromEntries(TABLE_NAMES.map((t) => [t, `${this.db}.row_${t}_${n}`])) as Record<TableName, string>,
+      traces: `${this.db}.trace_${n}`,
+      notes: `${this.db}.note_${n}`,
       rejected: `${this.db}.rejected_${n}`,
       messages: this.messages,
       rejections: this.rejections,
@@ -168,7 +195,7 @@ export class Staging {
 
   /** Empties a landed slot so it can fill again. */
   async clear(slot: Slot): Promise<void> {
-    const tables = [slot.message, ...Object.values(slot.rows), slot.rejected];
+    const tables = [slot.message, ...Object.values(slot.rows), slot.traces, slot.notes, slot.rejected];
     await this.conn.run(tables.map((t) => `DELETE FROM ${t};`).join(' '));
   }
 
@@ -185,6 +212,8 @@ async function openSlot(conn: DuckDBConnection, db: string, slot: number): Promi
   return {
     message: await conn.createAppender(`message_${slot}`, 'main', db),
     rows,
+    traces: await conn.createAppender(`trace_${slot}`, 'main', db),
+    notes: await conn.createAppender(`note_${slot}`, 'main', db),
     rejected: await conn.createAppender(`rejected_${slot}`, 'main', db),
   };
 }
@@ -192,6 +221,8 @@ async function openSlot(conn: DuckDBConnection, db: string, slot: number): Promi
 function closeAll(f: Filling): void {
   f.message.closeSync();
   for (const a of Object.values(f.rows)) a.closeSync();
+  f.traces.closeSync();
+  f.notes.closeSync();
   f.rejected.closeSync();
 }
 

@@ -14,6 +14,12 @@ export interface KafkaSettings {
   readonly groupId: string;
   readonly topicPrefix: string;
   readonly clientId: string;
+  /**
+   * Topics with a configured upload mode, for messages whose envelope has none (contract §8): a
+   * sender that omits `upload_mode` sends its T1 re-uploads on a topic of its own. Consumed beside
+   * the data topics; every other topic's messages default to T0.
+   */
+  readonly topicModes: ReadonlyMap<string, 'T0' | 'T1'>;
 }
 
 export const DEFAULT_BROKERS = '127.0.0.1:9092';
@@ -29,9 +35,28 @@ export function dlqTopic(prefix: string): string {
   return `${prefix}dlq`;
 }
 
+/** What the consumer reads: the data topics, and the topics with a configured upload mode. */
+export function consumedTopics(s: KafkaSettings): string[] {
+  return [...new Set([...dataTopics(s.topicPrefix), ...s.topicModes.keys()])];
+}
+
+/** `hi.fee.t1=T1,hi.psi.t1=T1` → topic → mode; a usage error names what is wrong. */
+export function parseTopicModes(text: string | undefined): Map<string, 'T0' | 'T1'> {
+  const out = new Map<string, 'T0' | 'T1'>();
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([\w.-]+)=(T0|T1)$/.exec(part);
+    if (!m) throw new FundwatchError('usage', `主题上传方式应为 topic=T0 或 topic=T1, 实际 ${JSON.stringify(part)}`);
+    out.set(m[1] as string, m[2] as 'T0' | 'T1');
+  }
+  return out;
+}
+
 /** Settings from flags, then FUNDWATCH_KAFKA_* variables, then the defaults. */
 export function resolveKafkaSettings(
-  flags: { brokers?: string; group?: string; topicPrefix?: string },
+  flags: { brokers?: string; group?: string; topicPrefix?: string; topicModes?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): KafkaSettings {
   const brokers = (flags.brokers ?? env['FUNDWATCH_KAFKA_BROKERS'] ?? DEFAULT_BROKERS)
@@ -46,6 +71,7 @@ export function resolveKafkaSettings(
     groupId: flags.group ?? env['FUNDWATCH_KAFKA_GROUP'] ?? DEFAULT_GROUP,
     topicPrefix: flags.topicPrefix ?? env['FUNDWATCH_KAFKA_TOPIC_PREFIX'] ?? DEFAULT_TOPIC_PREFIX,
     clientId: 'fundwatch',
+    topicModes: parseTopicModes(flags.topicModes ?? env['FUNDWATCH_KAFKA_TOPIC_MODES']),
   };
 }
 

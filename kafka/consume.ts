@@ -6,7 +6,7 @@ import type { DecodePool } from '../ingest/decode-pool.js';
 import { Lander, type BatchResult, type IngestTotals } from '../ingest/land.js';
 import type { Store } from '../store/open.js';
 import { Batcher, readStoredOffsets } from './batcher.js';
-import { dataTopics, dlqTopic, type KafkaSettings } from './config.js';
+import { consumedTopics, dlqTopic, type KafkaSettings } from './config.js';
 import { Intake } from './intake.js';
 import { Members } from './members.js';
 import { PartitionOffsets, splitTpKey, tpKey, type PartitionOffset } from './offsets.js';
@@ -133,10 +133,10 @@ export class KafkaIngest {
       idleFlushMs: options.idleFlushMs ?? 250,
       onLanded: (r, landed) => this.landed(r, landed),
     });
-    this.intake = new Intake(offsets, deps.pool, this.batcher, this.run);
+    this.intake = new Intake(offsets, deps.pool, this.batcher, this.run, settings.topicModes);
     this.members = new Members(
       (config) => deps.kafka.consumer(config),
-      { groupId: settings.groupId, topics: dataTopics(settings.topicPrefix), sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000 },
+      { groupId: settings.groupId, topics: consumedTopics(settings), sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000 },
       offsets,
       this.run,
       this.intake.eachBatch,
@@ -159,7 +159,7 @@ export class KafkaIngest {
     options: ConsumeOptions,
     deps: ConsumeDeps,
   ): Promise<KafkaIngest> {
-    const topics = dataTopics(settings.topicPrefix);
+    const topics = consumedTopics(settings);
     const admin = deps.kafka.admin();
     const producer = deps.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     const conn = await store.connect();

@@ -1,6 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { logger } from '../core/logger.js';
-import type { Decoded } from '../ingest/decode.js';
+import type { Decoded, UploadMode } from '../ingest/decode.js';
 import type { DecodePool } from '../ingest/decode-pool.js';
 import type { Batcher } from './batcher.js';
 import type { PartitionOffsets } from './offsets.js';
@@ -45,6 +45,8 @@ export class Intake {
     private readonly pool: DecodePool,
     private readonly batcher: Batcher,
     private readonly run: RunState,
+    /** The upload mode of each topic that has one configured (contract §8: a sender's T1 re-uploads on a topic of their own). */
+    private readonly topicModes: ReadonlyMap<string, UploadMode> = new Map(),
   ) {}
 
   /** A fetch is being taken, or a taken one is decoding or waiting to be staged. */
@@ -89,7 +91,13 @@ export class Intake {
       // Retention or compaction removed messages this database never saw; nothing can bring them back.
       log.warn({ partition: `${batch.topic}:${batch.partition}`, expected: gap.expected, got: gap.got }, 'gap in partition offsets');
     const bytes = fresh.reduce((n, m) => n + (m.value?.length ?? 0), 0);
-    this.inFlight.push({ topic: batch.topic, partition: batch.partition, messages: fresh, bytes, decoded: this.decode(fresh) });
+    this.inFlight.push({
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: fresh,
+      bytes,
+      decoded: this.decode(fresh, this.topicModes.get(batch.topic)),
+    });
     this.inFlightBytes += bytes;
     this.pump();
     while (this.inFlightBytes > MAX_IN_FLIGHT_BYTES && !this.run.failed) await this.withHeartbeat(payload, this.progressed());
@@ -120,10 +128,15 @@ export class Intake {
     return this.pumping ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
   }
 
-  private async decode(messages: readonly KafkaMessage[]): Promise<Decoded[]> {
+  private async decode(messages: readonly KafkaMessage[], mode: UploadMode | undefined): Promise<Decoded[]> {
     const jobs: Promise<Decoded[]>[] = [];
     for (let i = 0; i < messages.length; i += CHUNK)
-      jobs.push(this.pool.decode(messages.slice(i, i + CHUNK).map((m) => m.value ?? Buffer.alloc(0))));
+      jobs.push(
+        this.pool.decode(
+          messages.slice(i, i + CHUNK).map((m) => m.value ?? Buffer.alloc(0)),
+          mode,
+        ),
+      );
     return (await Promise.all(jobs)).flat();
   }
 

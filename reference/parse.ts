@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { contractIssues } from '../contract/diagnostics.js';
 import { piiHash, piiMask, scrubText } from '../contract/pii.js';
 import type { ReferenceFile } from '../contract/reference.js';
+import { canonical } from '../contract/scalars.js';
 import { columnsOfSchemas, fieldMeta, PII_FIELDS, type ColumnSpec } from '../contract/tables.js';
 import { formatFinding, type Issue, type IssueCode } from '../core/diagnostics/index.js';
 import { readCsv, type CsvFailure, type CsvRecord } from './csv.js';
@@ -98,8 +99,7 @@ function normalise(
       // A province's extra column may itself be personal data (a psn_name column): scrubbed like ingest's extra.
       values[name] = unknown ? scrubText(piiKey, JSON.stringify(unknown)) : null;
     } else {
-      const v = data[name];
-      values[name] = typeof v === 'string' ? v : null;
+      values[name] = canonical(data[name]) ?? null;
     }
   }
   return values;

@@ -133,8 +133,9 @@ describe('long numbers (more than 15 significant digits keep their source text)'
   });
 
   it('a long number where text is expected is a type error, shown as the number sent', () => {
-    const r = rejected(decodeMessage(feeMessage({ mdtrt_id: raw('12345678901234567') }), PII_KEY));
-    expect(r.issues[0]).toMatchObject({ code: 'invalid-type', at: { path: 'input.feedetail[0].mdtrt_id' }, got: '数字 12345678901234567' });
+    // psn_no is text; an id (mdtrt_id, feedetl_sn …) may be an integer (contract §8, test/senders.test.ts).
+    const r = rejected(decodeMessage(feeMessage({ psn_no: raw('12345678901234567') }), PII_KEY));
+    expect(r.issues[0]).toMatchObject({ code: 'invalid-type', at: { path: 'input.feedetail[0].psn_no' }, got: '数字 12345678901234567' });
     // eslint-disable-next-line no-control-regex -- the staging separators must not reach a reason
     expect(r.reason).not.toMatch(/[\u001c-\u001f]/);
   });
@@ -246,7 +247,7 @@ describe('"" and null count as absent', () => {
         code: 'missing-field',
         severity: 'error',
         message: '必填字段缺失',
-        expected: '文本(最长30)',
+        expected: '文本或整数(最长30)',
         got: '缺失',
         at: { path: 'input.data.mdtrt_id' },
       },
@@ -283,10 +284,10 @@ describe('dates and datetimes', () => {
     '2026-03-02 10:60:00',
     '2026-03-02 10:00:60',
     '2026-02-30 10:00:00',
-    '2026-03-02T10:00:00',
     '2026/03/02 10:00',
-    '2026-03-02',
+    '2026/3/2 10:00:00',
     '2026-03-02 10:00',
+    '2026-03-02T10:00:00+08:00',
   ])('datetime %j is rejected', (v) => {
     expect(verdict(datetime(), v)).toEqual({ code: 'invalid-datetime' });
   });
@@ -386,7 +387,7 @@ describe('personal data (contract §5)', () => {
   });
 
   it('an ID number sent in a non-PII field is scrubbed from the reason and the issues', () => {
-    const r = rejected(decodeMessage(feeMessage({ mdtrt_id: raw('511802196804120310') }), PII_KEY));
+    const r = rejected(decodeMessage(feeMessage({ psn_no: raw('511802196804120310') }), PII_KEY));
     expect(JSON.stringify(r.issues)).not.toContain('511802196804120310');
     expect(r.reason).not.toContain('511802196804120310');
     expect(r.issues[0]?.got).toBe(`数字 ${hmac(PII_KEY, '511802196804120310')}`);

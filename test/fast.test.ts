@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Envelope } from '../contract/envelope.js';
 import { MESSAGE_TYPES } from '../contract/messages.js';
-import { LONG_NUMBER_PREFIX } from '../contract/scalars.js';
+import { canonical, LONG_NUMBER_PREFIX } from '../contract/scalars.js';
 import { decodeMessage } from '../ingest/decode.js';
 import { fastDecode } from '../ingest/fast.js';
 import { protectLongNumbers } from '../ingest/numbers.js';
@@ -43,7 +43,7 @@ function normalise(env: Obj, input: Obj, bodyKey: string, lines: readonly Obj[])
 function zodDecode(obj: unknown): Normalised | undefined {
   const env = Envelope.safeParse(obj);
   if (!env.success) return undefined;
-  const type = MESSAGE_TYPES.get(env.data.infno);
+  const type = MESSAGE_TYPES.get(canonical(env.data.infno) ?? '');
   if (!type) return undefined;
   const body = type.input.safeParse(env.data.input);
   if (!body.success) return undefined;
@@ -112,6 +112,22 @@ const VALUES: readonly unknown[] = [
   { a: 1 },
   [],
   [1],
+  // The variants of contract §8: date-times in date fields and ISO forms, integer ids, display names
+  // and unknown values in code fields, trace-code lists.
+  '2026-03-02T10:00:00',
+  '2026-03-02T10:00:00.125',
+  '2026-03-02 00:00:00',
+  '1968-04-12 08:30:00',
+  '2026-03-02T10:00:00+08:00',
+  901,
+  `${LONG_NUMBER_PREFIX}12345678901234567890`,
+  '男',
+  '是',
+  'Y',
+  '是的',
+  [{ drug_trac_codg: '81234567890123456789' }, { drug_trac_codg: '81234567890123456790' }],
+  { drug_trac_codg: '81234567890123456789' },
+  [{ drug_trac_codg: 5 }],
 ];
 
 const INFNOS = [...MESSAGE_TYPES.keys()];
@@ -137,7 +153,7 @@ function someField(m: Obj): [Obj, string] {
   const line = rnd.pick(lines);
   const type = typeOf(m);
   const known = type ? Object.keys(type.line.shape) : [];
-  return [line, rnd.pick([...known, ...Object.keys(line), 'certno', 'psn_name', 'sc_ext'])];
+  return [line, rnd.pick([...known, ...Object.keys(line), 'certno', 'psn_name', 'sc_ext', 'drugtracinfo'])];
 }
 
 type Mutation = (m: Obj) => string;

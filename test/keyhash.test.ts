@@ -81,7 +81,7 @@ describe('what tells keys apart', () => {
 describe('the key a staged row starts with (ingest/rows.ts)', () => {
   const type = (infno: string) => MESSAGE_TYPES.get(infno) as MessageType;
   const ctx = { fixmedins: 'H51180200123', piiKey: 'k' };
-  const firstCell = (infno: string, line: Record<string, unknown>) => buildRows(type(infno), [line], ctx)[0]?.split(FIELD_SEP)[0];
+  const firstCell = (infno: string, line: Record<string, unknown>) => buildRows(type(infno), [line], ctx).rows[0]?.split(FIELD_SEP)[0];
   const FEE = { mdtrt_id: 'MZ1', feedetl_sn: '0001', psn_no: 'P1', fee_ocur_time: '2026-03-02 08:40:00', med_list_codg: 'X' };
 
   it('a fee line: institution, 就诊ID, 明细流水号, in that order, separated by U+001F', () => {

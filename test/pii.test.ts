@@ -81,7 +81,14 @@ describe('personal-data fields in JSON text', () => {
     expect(scrubText(K, '{"certno":511802198001011234}')).toBe(`{"certno":"${hmac('511802198001011234')}"}`);
     expect(scrubText(K, '{"prsc_dr_certno"\t:  "D1", "x":2}')).toBe(`{"prsc_dr_certno"\t:  "${hmac('D1')}", "x":2}`);
     expect(scrubText(K, '{"psn_name":"a\\"b","x":"\\"psn_name\\""}')).toBe(`{"psn_name":"${hmac('a\\"b')}","x":"\\"psn_name\\""}`);
-    expect(scrubText(K, '{"psn_name":""}')).toBe(`{"psn_name":"${hmac('')}"}`);
+  });
+
+  it('absent personal data (null, "") stays absent: a constant "hash of nothing" would link unrelated buyers (contract §8)', () => {
+    expect(scrubText(K, '{"psn_name":""}')).toBe('{"psn_name":""}');
+    expect(scrubText(K, '{"certno":null,"psn_name":"张伟"}')).toBe(`{"certno":null,"psn_name":"${hmac('张伟')}"}`);
+    expect(scrubText(K, '{"certno": null}')).toBe('{"certno": null}');
+    // A bare word other than null is a value like any other.
+    expect(scrubText(K, '{"certno":nil}')).toBe(`{"certno":"${hmac('nil')}"}`);
   });
 
   it('a value cut off by a truncated line is hashed as the text that came, without its opening quote', () => {

@@ -1,22 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  Adjusted,
   amount,
   code,
+  codeIn,
   columnMeta,
   date,
   datetime,
   decimal,
   describe as describeValue,
+  id,
   integer,
   isAbsent,
   jsonOf,
   jsonText,
+  listCode,
   LONG_NUMBER_PREFIX,
   oneOf,
   price,
   quantity,
   text,
+  TRACE_SEP,
+  traceList,
   type Check,
 } from '../contract/scalars.js';
 
@@ -35,7 +41,8 @@ const checkOf = (schema: z.ZodType): Check => {
 /** The canonical text, or the failure's code. */
 const run = (check: Check, v: unknown, separatorFree = false) => {
   const r = check(v, separatorFree);
-  return typeof r === 'string' ? r : r.code;
+  // A §8 variant, as plain data: its text, its note, and the value kept as sent.
+  return typeof r === 'string' ? r : r instanceof Adjusted ? { text: r.text, note: r.note, asSent: r.asSent } : r.code;
 };
 const long = (token: string) => `${LONG_NUMBER_PREFIX}${token}`;
 
@@ -159,11 +166,18 @@ describe('date and datetime', () => {
     ['2026-01-00', 'invalid-date'],
     [' 2026-01-01', 'invalid-date'],
     ['2026-01-01x', 'invalid-date'],
-    ['2026-03-02 10:00:00', 'invalid-date'],
     [20260101, 'invalid-date'],
     [['2026-01-01'], 'invalid-date'], // not a string, whatever it prints as
+    // Contract §8: a date-time in a D field gives its day; a time other than midnight is kept as sent.
+    ['2026-03-02 00:00:00', '2026-03-02'],
+    ['2026-03-02T00:00:00.000', '2026-03-02'],
+    ['2026-03-02 10:00:00', { text: '2026-03-02', note: 'time-dropped', asSent: '2026-03-02 10:00:00' }],
+    ['2026-03-02T00:00:00.5', { text: '2026-03-02', note: 'time-dropped', asSent: '2026-03-02T00:00:00.5' }],
+    ['2026-02-29 10:00:00', 'invalid-date'],
+    ['2026-03-02 24:00:00', 'invalid-date'],
+    ['2026-03-02T10:00:00+08:00', 'invalid-date'],
   ])('date %j → %j', (v, want) => {
-    expect(run(d, v)).toBe(want);
+    expect(run(d, v)).toEqual(want);
   });
 
   it.each([
@@ -173,13 +187,21 @@ describe('date and datetime', () => {
     ['2026-03-02 23:60:00', 'invalid-datetime'],
     ['2026-03-02 23:59:60', 'invalid-datetime'],
     ['2026-02-29 12:00:00', 'invalid-datetime'],
-    ['2026-03-02T10:00:00', 'invalid-datetime'],
     ['2026-03-02 10:00', 'invalid-datetime'],
     ['x2026-03-02 10:00:00', 'invalid-datetime'],
-    ['2026-03-02 10:00:00.5', 'invalid-datetime'],
     [['2026-03-02 10:00:00'], 'invalid-datetime'],
+    // Contract §8: the ISO form is the same instant, its fraction of a second kept; no offset.
+    ['2026-03-02T10:00:00', '2026-03-02 10:00:00'],
+    ['2026-03-02 10:00:00.5', '2026-03-02 10:00:00.5'],
+    ['2026-03-02T10:00:00.123456', '2026-03-02 10:00:00.123456'],
+    ['2026-03-02T10:00:00.1234567', 'invalid-datetime'],
+    ['2026-03-02T10:00:00Z', 'invalid-datetime'],
+    ['2026-03-02T10:00:00+08:00', 'invalid-datetime'],
+    // …and a bare date is midnight, flagged.
+    ['2026-03-02', { text: '2026-03-02 00:00:00', note: 'bare-date', asSent: undefined }],
+    ['2026-02-29', 'invalid-datetime'],
   ])('datetime %j → %j', (v, want) => {
-    expect(run(dt, v)).toBe(want);
+    expect(run(dt, v)).toEqual(want);
   });
 });
 
@@ -231,11 +253,13 @@ describe('jsonText (JSON columns)', () => {
   });
 });
 
+/** What a scalar registers, without its check function. */
+const meta = (schema: z.ZodType) => {
+  const { check: _check, ...rest } = columnMeta.get(schema) ?? { check: undefined };
+  return rest;
+};
+
 describe('what each scalar registers for its column', () => {
-  const meta = (schema: z.ZodType) => {
-    const { check: _check, ...rest } = columnMeta.get(schema) ?? { check: undefined };
-    return rest;
-  };
   it.each([
     ['text(30)', text(30), { kind: 'text', sql: 'VARCHAR', required: true, expected: '文本(最长30)' }],
     ['text(30, false)', text(30, false), { kind: 'text', sql: 'VARCHAR', required: false, expected: '文本(最长30)' }],
@@ -244,8 +268,12 @@ describe('what each scalar registers for its column', () => {
     ['amount()', amount(), { kind: 'decimal', sql: 'DECIMAL(16,2)', required: true, expected: '数值(最多2位小数)' }],
     ['price(false)', price(false), { kind: 'decimal', sql: 'DECIMAL(16,6)', required: false, expected: '数值(最多6位小数)' }],
     ['quantity()', quantity(), { kind: 'decimal', sql: 'DECIMAL(16,4)', required: true, expected: '数值(最多4位小数)' }],
-    ['date()', date(), { kind: 'date', sql: 'DATE', required: true, expected: '日期 yyyy-MM-dd' }],
-    ['datetime()', datetime(), { kind: 'datetime', sql: 'TIMESTAMP', required: true, expected: '时间 yyyy-MM-dd HH:mm:ss' }],
+    ['date()', date(), { kind: 'date', sql: 'DATE', required: true, expected: '日期 yyyy-MM-dd', adjustable: true }],
+    [
+      'datetime()',
+      datetime(),
+      { kind: 'datetime', sql: 'TIMESTAMP', required: true, expected: '时间 yyyy-MM-dd HH:mm:ss', adjustable: true },
+    ],
     ['integer()', integer(), { kind: 'code', sql: 'INTEGER', required: true, expected: '整数' }],
     ['oneOf(T0, T1)', oneOf(['T0', 'T1']), { kind: 'code', sql: 'VARCHAR', required: true, expected: '代码 T0|T1' }],
     ['jsonOf(…)', jsonOf(z.array(z.string())), { kind: 'json', sql: 'JSON', required: true, expected: '结构化数据(见接口规范)' }],
@@ -256,7 +284,7 @@ describe('what each scalar registers for its column', () => {
   it('the reasons people read, one per failure', () => {
     const failure = (check: Check, v: unknown) => {
       const r = check(v, false);
-      return typeof r === 'string' ? r : [r.code, r.message];
+      return typeof r === 'string' || r instanceof Adjusted ? r : [r.code, r.message];
     };
     expect([
       failure(checkOf(text(1)), 5),
@@ -326,5 +354,70 @@ describe('what a rejection reason shows', () => {
   it('"" and null are absent; 0, false and a space are values', () => {
     expect([undefined, null, ''].map(isAbsent)).toEqual([true, true, true]);
     expect([0, false, ' ', 'x'].map(isAbsent)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('the variants of contract §8', () => {
+  it.each(
+    named<[Check, unknown, unknown]>([
+      // An id: text, or a JSON integer as its decimal text; a long one from its source text.
+      [checkOf(id(30)), 'MZ0001', 'MZ0001'],
+      [checkOf(id(30)), 901, '901'],
+      [checkOf(id(30)), 0, '0'],
+      [checkOf(id(30)), long('12345678901234567890'), '12345678901234567890'],
+      [checkOf(id(30)), -1, 'invalid-type'],
+      [checkOf(id(30)), 1.5, 'invalid-type'],
+      [checkOf(id(30)), long('1234567890123456.5'), 'invalid-type'],
+      [checkOf(id(30)), long('-12345678901234567'), 'invalid-type'],
+      [checkOf(id(3)), 1234, 'text-too-long'],
+      [checkOf(id(30)), true, 'invalid-type'],
+      // A national list code: text only; a JSON number has lost its leading zeros.
+      [checkOf(listCode(50)), '001102000010000', '001102000010000'],
+      [checkOf(listCode(50)), 1102000010000, 'code-as-number'],
+      [checkOf(listCode(50)), long('12345678901234567890'), 'code-as-number'],
+      [checkOf(listCode(50)), ['X'], 'invalid-type'],
+      // A code of a table: the code (string or integer), a display name → its code, else null; both noted.
+      [
+        checkOf(
+          codeIn(
+            { '1': '男', '2': '女' },
+            new Map([
+              ['男', '1'],
+              ['男性', '1'],
+            ]),
+          ),
+        ),
+        '1',
+        '1',
+      ],
+      [checkOf(codeIn({ '1': '男', '2': '女' }, new Map([['男', '1']]))), 2, '2'],
+      [checkOf(codeIn({ '1': '男' }, new Map([['男性', '1']]))), '男性', { text: '1', note: 'display-name', asSent: '男性' }],
+      [checkOf(codeIn({ '1': '男' }, new Map([['男', '1']]))), ' 男 ', { text: '1', note: 'display-name', asSent: ' 男 ' }],
+      [checkOf(codeIn({ '1': '男' }, new Map())), '3', { text: undefined, note: 'unknown-code', asSent: '3' }],
+      [checkOf(codeIn({ '1': '男' }, new Map())), 1.5, { text: undefined, note: 'unknown-code', asSent: '1.5' }],
+      [checkOf(codeIn({ '1': '男' }, new Map())), {}, 'invalid-type'],
+      // A trace list: one object or a list; the codes joined by U+001E; items without a code skipped.
+      [checkOf(traceList()), [{ drug_trac_codg: 'A1' }, { drug_trac_codg: 'A2' }], `A1${TRACE_SEP}A2`],
+      [checkOf(traceList()), { drug_trac_codg: 'A1' }, 'A1'],
+      [checkOf(traceList()), [{ drug_trac_codg: '' }, { other: 1 }], ''],
+      [checkOf(traceList()), [{ drug_trac_codg: long('81234567890123456789') }], '81234567890123456789'],
+      [checkOf(traceList()), '[{"drug_trac_codg":"A1"}]', 'invalid-structure'],
+      [checkOf(traceList()), [{ drug_trac_codg: 'A1' }, 'A2'], 'invalid-structure'],
+      [checkOf(traceList()), [{ drug_trac_codg: [1] }], 'invalid-structure'],
+    ]),
+  )('%s', (_title, check, v, want) => {
+    expect(run(check, v)).toEqual(want);
+  });
+
+  it('registers the variant checks as adjustable (the row builder looks for their notes), and a trace list as no column', () => {
+    expect(meta(codeIn({ '1': '男' }, new Map()))).toEqual({
+      kind: 'code',
+      sql: 'VARCHAR',
+      required: true,
+      expected: '代码 1',
+      adjustable: true,
+    });
+    expect(meta(id(30))).toEqual({ kind: 'text', sql: 'VARCHAR', required: true, expected: '文本或整数(最长30)' });
+    expect(meta(traceList(false))).toEqual({ kind: 'child', sql: '', required: false, expected: '列表 [{ drug_trac_codg }]' });
   });
 });

@@ -26,12 +26,14 @@ const BASE_TABLES = [
   'practitioner_version',
   'psi_deletion',
   'psi_line_version',
+  'quality_note',
   'reference_load',
   'reference_rejected',
   'rejected_message',
   'schema_migrations',
   'settlement_cancel',
   'settlement_version',
+  'trace_code_version',
   'visit_version',
 ];
 const VIEWS = [
@@ -44,6 +46,7 @@ const VIEWS = [
   'practitioner',
   'psi_line',
   'settlement',
+  'trace_code',
   'visit',
 ];
 
@@ -58,6 +61,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 2, name: 'hits' },
         { version: 3, name: 'kafka' },
         { version: 4, name: 'hit_facts' },
+        { version: 5, name: 'real_senders' },
       ]);
     } finally {
       await db.close();
@@ -102,6 +106,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         'dscg_way',
         'dscg_dept_codg',
         'diseinfo',
+        'endtime_date_only',
       ]);
       const types = Object.fromEntries((await columns(db.conn, 'settlement')).map((c) => [c.name, c.type]));
       expect(types).toMatchObject({
@@ -120,7 +125,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '4' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '5' });
     } finally {
       await db.close();
     }
@@ -134,11 +139,12 @@ describe('migrate on a bare database', () => {
       [2, 'hits'],
       [3, 'kafka'],
       [4, 'hit_facts'],
+      [5, 'real_senders'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FundwatchError } from '../../core/errors.js';
+import { aliasesInForce } from '../../ingest/aliases.js';
 import { replay, replayFiles, type ReplaySummary } from '../../ingest/index.js';
 import { createDecodePool, defaultDecodeWorkers } from '../../ingest/decode-pool.js';
 import { KafkaIngest, type ConsumeSummary } from '../../kafka/consume.js';
-import { kafkaClient, resolveKafkaSettings } from '../../kafka/config.js';
+import { dataTopics, kafkaClient, resolveKafkaSettings } from '../../kafka/config.js';
 import type { Store } from '../../store/index.js';
 import { contextOf, warnDemoKey, withStore } from '../context.js';
 import { n, table } from '../format.js';
@@ -21,6 +22,9 @@ interface IngestOptions {
   sessionTimeout?: number;
   batchRows?: number;
   workers?: number;
+  uploadMode?: 'T0' | 'T1';
+  topicMode?: string;
+  aliases?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -45,6 +49,16 @@ export function registerIngest(program: Command): void {
     .option('--session-timeout <ms>', '消费组会话超时毫秒数 (default 30000)', parsePositive)
     .option('--batch-rows <n>', '每个事务的行数 (default 500000)', parsePositive)
     .option('--workers <n>', '解码线程数 (default: 文件小输入 0, 否则每核一个)', parseNonNegative)
+    .option(
+      '--upload-mode <mode>',
+      '消息未带 upload_mode 时按此处理 (T0 或 T1); 不给: --from 下名为 T1 的目录里的文件为 T1, 其余 T0',
+      parseUploadMode,
+    )
+    .option(
+      '--topic-mode <list>',
+      'Kafka: 各主题的上传方式, 如 hi.fee.t1=T1,hi.psi.t1=T1 (这些主题也会被消费; default: $FUNDWATCH_KAFKA_TOPIC_MODES)',
+    )
+    .option('--aliases <file>', '省级字段名别名表 (YAML/JSON), 补充合同自带的别名 (default: $FUNDWATCH_ALIASES)')
     .option('--json', '以 JSON 输出汇总')
     .option('-q, --quiet', '不显示进度')
     .addHelpText(
@@ -67,6 +81,7 @@ Kafka 消费: 偏移量与数据在同一个 DuckDB 事务中提交, 崩溃后�
       warnDemoKey(ctx.pii);
       const files = replayFiles(from);
       if (!files.length) throw new FundwatchError('usage', `${from} 下没有 .ndjson / .ndjson.gz 文件`);
+      const aliases = aliasesInForce(opts.aliases);
       const progress = ingestProgress(Boolean(opts.quiet || opts.json));
       const { summary, rejected } = await withStore(
         ctx.dbPath,
@@ -78,6 +93,8 @@ Kafka 消费: 偏移量与数据在同一个 DuckDB 事务中提交, 崩溃后�
               onProgress: (p) => progress.update(p),
               ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
               ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+              ...(opts.uploadMode ? { uploadMode: opts.uploadMode } : {}),
+              aliases,
             });
             return { summary, rejected: await rejectedOfRun(conn, summary.runId) };
           } finally {
@@ -95,13 +112,18 @@ Kafka 消费: 偏移量与数据在同一个 DuckDB 事务中提交, 崩溃后�
 async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
   const ctx = contextOf(cmd);
   warnDemoKey(ctx.pii);
-  const settings = resolveKafkaSettings(opts);
+  const resolved = resolveKafkaSettings({ ...opts, ...(opts.topicMode ? { topicModes: opts.topicMode } : {}) });
+  // --upload-mode stands for every data topic without a mode of its own.
+  const topicModes = new Map(resolved.topicModes);
+  if (opts.uploadMode) for (const t of dataTopics(resolved.topicPrefix)) if (!topicModes.has(t)) topicModes.set(t, opts.uploadMode);
+  const settings = { ...resolved, topicModes };
+  const aliases = aliasesInForce(opts.aliases);
   const quiet = Boolean(opts.quiet || opts.json);
   const { summary, rejected } = await withStore(
     ctx.dbPath,
     async (store: Store) => {
       // What the ingest runs on is made here: the Kafka client, and the decode pool (closed once the ingest is done).
-      const pool = createDecodePool(ctx.pii.key, opts.workers ?? defaultDecodeWorkers());
+      const pool = createDecodePool(ctx.pii.key, opts.workers ?? defaultDecodeWorkers(), { aliases });
       try {
         const ingest = await KafkaIngest.start(
           store,
@@ -235,6 +257,11 @@ export function parsePositive(v: string): number {
   const x = Number(v);
   if (!Number.isInteger(x) || x <= 0) throw new FundwatchError('usage', `需要正整数, 实际 ${JSON.stringify(v)}`);
   return x;
+}
+
+export function parseUploadMode(v: string): 'T0' | 'T1' {
+  if (v !== 'T0' && v !== 'T1') throw new FundwatchError('usage', `上传方式应为 T0 或 T1, 实际 ${JSON.stringify(v)}`);
+  return v;
 }
 
 export function parseNonNegative(v: string): number {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { qualityCounts } from '../../ingest/index.js';
 import { tableCounts } from '../../store/index.js';
 import { contextOf, withStore } from '../context.js';
 import { n, table } from '../format.js';
@@ -40,9 +41,13 @@ export function registerStatus(program: Command): void {
               group: String(r[3]),
               updatedAt: String(r[4]),
             }));
+          const quality = await qualityCounts(conn);
+          const traces = Number((await conn.runAndReadAll('SELECT count(*) FROM trace_code')).getRows()[0]?.[0] ?? 0);
           return {
             counts,
             kafka,
+            quality,
+            traceCodes: traces,
             messages: Number(meta[0]),
             rejected: Number(meta[1]),
             batches: Number(meta[2]),
@@ -59,6 +64,7 @@ export function registerStatus(program: Command): void {
       process.stdout.write(
         [
           `数据库 ${ctx.dbPath}: 消息 ${n(out.messages)} 条, 拒收 ${n(out.rejected)} 条, 批次 ${n(out.batches)} 个`,
+          `数据质量备注 ${n(out.quality.notes)} 条, 涉及 ${n(out.quality.messages)} 条消息 (fundwatch quality 查看); 药品追溯码 ${n(out.traceCodes)} 个`,
           table(
             ['表', '当前行', '全部版本'],
             out.counts.map((c) => [c.table, n(c.current), n(c.versions)]),

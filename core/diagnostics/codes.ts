@@ -33,6 +33,19 @@ export const ISSUE_CODES = {
   'unknown-infno': '未知的交易编号',
   'duplicate-key-in-message': '同一消息中主键重复',
   'reversal-without-origin': '冲销明细缺少原明细流水号',
+  'double-encoded': '节点是 JSON 字符串 (双重编码), 不是对象或列表',
+  'wrong-body-node': '明细放在了另一种交易的节点名下',
+  'code-as-number': '编码以 JSON 数字发送, 前导零已丢失',
+  'request-not-settlement': '结算消息只有 HIS 请求 (input.data), 没有平台结算结果 (setlinfo)',
+
+  // Data-quality notes (contract §8): the message lands; the note says what was normalised.
+  'bare-date': 'DT 字段只有日期: 按零点入库, 标记为仅日期',
+  'time-dropped': 'D 字段带有非零点时间: 只取日期, 原值保留在 extra',
+  'display-name': '代码字段填的是名称: 已换成代码, 原值保留',
+  'unknown-code': '代码不在代码表中: 入库为空, 原值保留',
+  'alias-used': '使用了省级字段名: 按国家字段名入库',
+  'alias-conflict': '省级字段名与国家字段名取值不同: 以国家字段名为准, 另一值保留',
+  'one-object-node': '明细节点是单个对象: 按一条明细入库',
 
   // Reference files (contract §3) and other tables read from files.
   'empty-file': '文件为空',

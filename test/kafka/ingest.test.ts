@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ConsumeOptions } from '../../kafka/consume.js';
 import type { KafkaSettings } from '../../kafka/config.js';
 import { openStore, type Store } from '../../store/open.js';
+import { Kafka, logLevel } from 'kafkajs';
 import { fixtureLines, MESSAGES_DIR } from '../support/fixtures.js';
+import { FEE_LINE } from '../support/messages.js';
 import {
   generatedCity,
   keepingConsumers,
@@ -117,6 +119,46 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
         'fundwatch-source-offset': '7',
       });
       expect(h['fundwatch-reason']).toContain('不是有效的 JSON');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("takes the upload mode of a message that has none from its topic: a sender's T1 re-uploads on a topic of their own win", async () => {
+    const base = testSettings(broker);
+    const t1Topic = `${base.topicPrefix}fee.t1`;
+    const settings: KafkaSettings = { ...base, topicModes: new Map([[t1Topic, 'T1' as const]]) };
+    const line = (msgid: string, cnt: number, infTime: string) =>
+      JSON.stringify({
+        infno: '2204',
+        msgid,
+        fixmedins_code: 'H51180200123',
+        inf_time: infTime,
+        input: { feedetail: [{ ...FEE_LINE, cnt, det_item_fee_sumamt: `${cnt * 10}.00` }] },
+      });
+    // The T1 re-upload is older by inf_time and arrives first: T1 must still win over the later T0.
+    const kafka = new Kafka({ clientId: 'fundwatch-test', brokers: [broker], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: t1Topic, messages: [{ key: 'H51180200123', value: line('T1-1', 3, '2026-03-02 08:00:00') }] });
+    await producer.send({
+      topic: `${base.topicPrefix}fee`,
+      messages: [{ key: 'H51180200123', value: line('T0-1', 1, '2026-03-02 09:00:00') }],
+    });
+    await producer.disconnect();
+    const store = await openStore(':memory:');
+    try {
+      await consume(store, settings);
+      const conn = await store.connect();
+      try {
+        expect(await rows(conn, 'SELECT msgid, upload_mode, upload_mode_source FROM message ORDER BY msgid')).toEqual([
+          { msgid: 'T0-1', upload_mode: 'T0', upload_mode_source: 'source' },
+          { msgid: 'T1-1', upload_mode: 'T1', upload_mode_source: 'source' },
+        ]);
+        expect(await rows(conn, 'SELECT upload_mode, CAST(cnt AS INTEGER) AS cnt FROM fee_line')).toEqual([{ upload_mode: 'T1', cnt: 3 }]);
+      } finally {
+        conn.closeSync();
+      }
     } finally {
       await store.close();
     }
