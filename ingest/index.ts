@@ -17,4 +17,4 @@ export { Lander, type Batch, type BatchResult, type Position, type SourceRef } f
 export { landMessages, type IndexedRejection } from './batch.js';
 export { listRejected, type RejectedMessage } from './rejected.js';
 export { qualityCounts, qualitySummary, type QualityBy, type QualityRow } from './quality.js';
-export { replay, replayFiles, type ReplayOptions, type ReplayProgress, type ReplaySummary } from './replay.js';
+export { replay, replayFiles, uploadModeOf, type ReplayOptions, type ReplayProgress, type ReplaySummary } from './replay.js';

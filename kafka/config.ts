@@ -35,9 +35,23 @@ export function dlqTopic(prefix: string): string {
   return `${prefix}dlq`;
 }
 
-/** What the consumer reads: the data topics, and the topics with a configured upload mode. */
+/**
+ * The T1 topic of a data topic (`hi.fee` → `hi.fee.t1`): where a sender that omits `upload_mode`
+ * publishes its next-day re-uploads (contract §8). Consumed as T1 unless configured otherwise; a
+ * replay directory named `T1` is published there.
+ */
+export function t1Topic(topic: string): string {
+  return `${topic}.t1`;
+}
+
+/** What the consumer reads: the data topics, and the topics with an upload mode (the T1 topics by default). */
 export function consumedTopics(s: KafkaSettings): string[] {
   return [...new Set([...dataTopics(s.topicPrefix), ...s.topicModes.keys()])];
+}
+
+/** Every data topic's T1 topic, as T1. */
+function defaultTopicModes(prefix: string): Map<string, 'T0' | 'T1'> {
+  return new Map(dataTopics(prefix).map((t) => [t1Topic(t), 'T1' as const]));
 }
 
 /** `hi.fee.t1=T1,hi.psi.t1=T1` → topic → mode; a usage error names what is wrong. */
@@ -66,12 +80,13 @@ export function resolveKafkaSettings(
   for (const b of brokers)
     if (!/^[\w.-]+:\d{1,5}$/.test(b)) throw new FundwatchError('usage', `broker 地址应为 host:port, 实际 ${JSON.stringify(b)}`);
   if (!brokers.length) throw new FundwatchError('usage', '需要至少一个 broker (--brokers host:port,…)');
+  const prefix = flags.topicPrefix ?? env['FUNDWATCH_KAFKA_TOPIC_PREFIX'] ?? DEFAULT_TOPIC_PREFIX;
   return {
     brokers,
     groupId: flags.group ?? env['FUNDWATCH_KAFKA_GROUP'] ?? DEFAULT_GROUP,
-    topicPrefix: flags.topicPrefix ?? env['FUNDWATCH_KAFKA_TOPIC_PREFIX'] ?? DEFAULT_TOPIC_PREFIX,
+    topicPrefix: prefix,
     clientId: 'fundwatch',
-    topicModes: parseTopicModes(flags.topicModes ?? env['FUNDWATCH_KAFKA_TOPIC_MODES']),
+    topicModes: new Map([...defaultTopicModes(prefix), ...parseTopicModes(flags.topicModes ?? env['FUNDWATCH_KAFKA_TOPIC_MODES'])]),
   };
 }
 

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { CompressionTypes, Partitioners, type Message } from 'kafkajs';
 import { streamOf } from '../contract/messages.js';
 import { readLines } from '../ingest/lines.js';
-import { dataTopics, dlqTopic, kafkaClient, type KafkaSettings } from './config.js';
+import { uploadModeOf } from '../ingest/index.js';
+import { dataTopics, dlqTopic, kafkaClient, t1Topic, type KafkaSettings } from './config.js';
 import { ensureTopics } from './topics.js';
 
 /**
@@ -82,7 +83,8 @@ export async function produceFiles(
   let bytesRead = 0;
   await admin.connect();
   try {
-    await ensureTopics(admin, [...dataTopics(settings.topicPrefix), dlqTopic(settings.topicPrefix)], options.partitions ?? 4);
+    const data = dataTopics(settings.topicPrefix);
+    await ensureTopics(admin, [...data, ...data.map(t1Topic), dlqTopic(settings.topicPrefix)], options.partitions ?? 4);
   } finally {
     await admin.disconnect();
   }
@@ -102,9 +104,12 @@ export async function produceFiles(
       options.onProgress?.({ bytesRead, bytesTotal, messages });
     };
     outer: for (const file of files) {
+      // A replay directory named T1 holds re-uploads whose envelope may not say so: their own topics (contract §8).
+      const t1 = uploadModeOf(file) === 'T1';
       for await (const l of readLines(file, (n) => (bytesRead += n))) {
         const { infno, sender } = envelopeOf(l.bytes);
-        const topic = `${settings.topicPrefix}${streamOf(infno)}`;
+        const stream = `${settings.topicPrefix}${streamOf(infno)}`;
+        const topic = t1 ? t1Topic(stream) : stream;
         const key = sender ?? null;
         if (pendingBytes + l.bytes.length > batchBytes) await send();
         let list = pending.get(topic);

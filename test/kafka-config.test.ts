@@ -14,16 +14,24 @@ describe('per-topic upload modes', () => {
   });
 
   it('come from the flag, else FUNDWATCH_KAFKA_TOPIC_MODES; their topics are consumed beside the data topics', () => {
-    const flag = resolveKafkaSettings({ topicModes: 'hi.fee.t1=T1' }, { FUNDWATCH_KAFKA_TOPIC_MODES: 'x.y=T0' });
-    expect([...flag.topicModes]).toEqual([['hi.fee.t1', 'T1']]);
-    const env = resolveKafkaSettings({}, { FUNDWATCH_KAFKA_TOPIC_MODES: 'hi.psi.t1=T1' });
-    expect(consumedTopics(env)).toEqual(['hi.visit', 'hi.fee', 'hi.settlement', 'hi.psi', 'hi.psi.t1']);
-    // A mode for a data topic itself adds no topic.
+    const T1 = ['hi.visit.t1', 'hi.fee.t1', 'hi.settlement.t1', 'hi.psi.t1'];
+    // By default each data topic has a T1 topic beside it (where replay's T1 directories are published).
+    const plain = resolveKafkaSettings({}, {});
+    expect(consumedTopics(plain)).toEqual(['hi.visit', 'hi.fee', 'hi.settlement', 'hi.psi', ...T1]);
+    expect([...plain.topicModes.values()]).toEqual(['T1', 'T1', 'T1', 'T1']);
+    const flag = resolveKafkaSettings({ topicModes: 'x.fee.late=T1' }, { FUNDWATCH_KAFKA_TOPIC_MODES: 'x.y=T0' });
+    expect(flag.topicModes.get('x.fee.late')).toBe('T1');
+    expect(flag.topicModes.has('x.y')).toBe(false);
+    const env = resolveKafkaSettings({}, { FUNDWATCH_KAFKA_TOPIC_MODES: 'hi.fee.t1=T0' });
+    expect(env.topicModes.get('hi.fee.t1')).toBe('T0');
+    // A mode for a data topic itself adds no topic; the prefix reaches the T1 topics.
     expect(consumedTopics(resolveKafkaSettings({ topicModes: 'hi.fee=T1' }, {}))).toEqual([
       'hi.visit',
       'hi.fee',
       'hi.settlement',
       'hi.psi',
+      ...T1,
     ]);
+    expect(consumedTopics(resolveKafkaSettings({ topicPrefix: 't-1.' }, {}))).toContain('t-1.psi.t1');
   });
 });
