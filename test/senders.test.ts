@@ -213,6 +213,38 @@ describe('contract §8: each variant lands as its textbook form', () => {
     ]);
   });
 
+  it('trace rows follow their line: a T1 re-upload does not double them, a 3507 deletion and a cancellation take them away', async () => {
+    const code = (n: number) => `8123456789012345${String(n).padStart(4, '0')}`;
+    const t0 = sale([{ ...PSI_SALE, drugtracinfo: [{ drug_trac_codg: code(1) }, { drug_trac_codg: code(2) }] }], '3505', { msgid: 't0' });
+    const t1 = sale([{ ...PSI_SALE, drugtracinfo: [{ drug_trac_codg: code(1) }, { drug_trac_codg: code(3) }] }], '3505', {
+      msgid: 't1',
+      upload_mode: 'T1',
+    });
+    const other = sale([{ ...PSI_SALE, fixmedins_bchno: 'S0002', drug_trac_codg: code(9) }], '3505', { msgid: 'other' });
+    const { q } = await landed([t1, t0, other]);
+    expect(await q('SELECT ref, drug_trac_codg FROM trace_code ORDER BY ref, seq')).toEqual([
+      { ref: 'psi:H51180200123:4:S0001', drug_trac_codg: code(1) },
+      { ref: 'psi:H51180200123:4:S0001', drug_trac_codg: code(3) },
+      { ref: 'psi:H51180200123:4:S0002', drug_trac_codg: code(9) },
+    ]);
+    expect(await q('SELECT count(*)::INT AS n FROM trace_code_version')).toEqual([{ n: 5 }]);
+    const deleted = await landed([
+      other,
+      messageText('3507', { data: { fixmedins_bchno: 'S0002', inv_data_type: '4' } }, { msgid: 'del' }),
+    ]);
+    expect(await deleted.q('SELECT count(*)::INT AS n FROM trace_code')).toEqual([{ n: 0 }]);
+    const settled = settlement({ drug_trac_info: [{ feedetl_sn: '0901', drug_trac_codg: code(5) }] }, { msgid: 'setl' });
+    const cancel = messageText(
+      '2208',
+      { data: { setl_id: SETTLEMENT.setl_id, mdtrt_id: SETTLEMENT.mdtrt_id, psn_no: SETTLEMENT.psn_no } },
+      { msgid: 'cancel' },
+    );
+    const kept = await landed([settled]);
+    expect(await kept.q('SELECT ref, line_table FROM trace_code')).toEqual([{ ref: 'setl:H51180200123:JS0001', line_table: 'settlement' }]);
+    const cancelled = await landed([cancel, settled]);
+    expect(await cancelled.q('SELECT count(*)::INT AS n FROM trace_code')).toEqual([{ n: 0 }]);
+  });
+
   it('null or "" personal data is absent: no hash, no mask, and two anonymous buyers share no identifier', async () => {
     const { q } = await landed([
       sale([{ ...PSI_SALE, certno: null, psn_name: '', prsc_dr_certno: null }]),
