@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../store/open.js';
 import { startBroker, type Broker } from '../support/kafka-broker.js';
-import { generatedCity, produce, replayOracle, runIngest, stateOf, testSettings } from '../support/kafka-ingest.js';
+import { generatedCity, produce, replayOracle, runIngest, SMALL_BATCHES, stateOf, testSettings } from '../support/kafka-ingest.js';
 
 const bootstrap = inject('kafkaBootstrap');
 
@@ -33,10 +33,7 @@ describe.skipIf(!bootstrap)('Kafka ingest across a broker restart (real broker)'
     let batchesAtRestart = 0;
     try {
       const s = await runIngest(store, settings, {
-        batchRows: 500,
-        workers: 0,
-        sessionTimeoutMs: 6000,
-        untilIdleSeconds: 2,
+        ...SMALL_BATCHES,
         onBatch: (_r, batches) => {
           if (batches === 2) {
             batchesAtRestart = batches;

@@ -20,6 +20,7 @@ import {
   readTopic,
   replayOracle,
   runIngest,
+  SMALL_BATCHES,
   stateOf,
   tempDb,
   testSettings,
@@ -178,10 +179,7 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
         settings,
         {
           members: 2,
-          batchRows: 500,
-          workers: 0,
-          sessionTimeoutMs: 6000,
-          untilIdleSeconds: 2,
+          ...SMALL_BATCHES,
           onBatch: (_r, batches) => {
             if (batches === 2) {
               batchesAtDrop = batches;

@@ -143,3 +143,9 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
 export function tempDb(prefix: string): string {
   return path.join(mkdtempSync(path.join(tmpdir(), `fundwatch-${prefix}-`)), 'fundwatch.duckdb');
 }
+
+/**
+ * Small batches landed on every pause, decoding inline, a short session: a stream cut into many
+ * transactions, so that a test can act (drop a member, restart the broker) between two of them.
+ */
+export const SMALL_BATCHES = { batchRows: 500, workers: 0, sessionTimeoutMs: 6000, untilIdleSeconds: 2 } as const;
