@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileText, knowledgeOrThrow, runRuleTest, type CompiledRule } from '../rules/index.js';
+import { parseYaml } from '../core/diagnostics/index.js';
+import { compileText, evaluate, knowledgeOrThrow, loadGiven, loadLists, RuleTest, runRuleTest, type CompiledRule } from '../rules/index.js';
+import { openStore } from '../store/open.js';
+import { rows } from './support/store.js';
 
 /**
  * The compiler's knowledge-list lookups: one join per lookup key, so that the same list looked up
@@ -101,5 +104,76 @@ describe('a knowledge list looked up under two keys', () => {
       'two-lookups.yaml',
     );
     expect(r.ok ? [] : r.issues.map((i) => [i.code, i.at.path])).toEqual([['ambiguous-column', 'logic.conditions.big']]);
+  });
+});
+
+describe('the related archetype: per-person history across visits and institutions', () => {
+  const elsewhere = [
+    'id: care-elsewhere',
+    'version: 1',
+    'title: 住院期间在其他机构结算',
+    'description: 住院期间在其他机构有门诊或购药结算',
+    'status: experimental',
+    'owner: 测试',
+    'references: [测试依据]',
+    'pattern: phantom-bed',
+    'severity: suspect',
+    'logic:',
+    '  kind: related',
+    '  source: visit',
+    '  with: settlement',
+    '  within_days: 0',
+    '  relate: b.fixmedins_code <> a.fixmedins_code and b.setl_time >= a.begntime and b.setl_time <= a.endtime',
+    '  measures:',
+    '    places: { agg: count_distinct, of: b.fixmedins_code }',
+    '  conditions:',
+    "    stay: a.med_type_class in ['21', '22', '24', '25']",
+    '    seen: related > 0',
+    '  condition: stay and seen',
+    "vola_cont: '住院期间在 {places} 家其他机构结算 {related} 次'",
+    'triage: 测试',
+    '',
+  ].join('\n');
+  const setl = (id: string, inst: string, psn: string, t: string) =>
+    `    - { fixmedins_code: ${inst}, setl_id: ${id}, mdtrt_id: M${id}, psn_no: ${psn}, gend: '1', brdy: '1970-01-01', insutype: '310', med_type: '11', setl_time: '${t}', medfee_sumamt: 10, fund_pay_sumamt: 5, psn_cash_pay: 5 }`;
+  const test = [
+    'rule: care-elsewhere',
+    'given:',
+    '  visit:',
+    "    - { fixmedins_code: H1, mdtrt_id: V1, psn_no: P1, med_type: '21', begntime: '2026-01-01 09:00:00' }",
+    "    - { fixmedins_code: H1, mdtrt_id: V2, psn_no: P2, med_type: '21', begntime: '2026-01-01 09:00:00' }",
+    '  discharge:',
+    "    - { fixmedins_code: H1, mdtrt_id: V1, psn_no: P1, endtime: '2026-01-10 10:00:00' }",
+    "    - { fixmedins_code: H1, mdtrt_id: V2, psn_no: P2, endtime: '2026-01-10 10:00:00' }",
+    '  settlement:',
+    setl('S1', 'H2', 'P1', '2026-01-05 10:00:00'),
+    setl('S2', 'P9', 'P1', '2026-01-06 10:00:00'),
+    setl('S3', 'H1', 'P2', '2026-01-05 10:00:00'),
+    setl('S4', 'H2', 'P2', '2026-01-20 10:00:00'),
+    'hits: [visit:H1:V1]',
+    'not_hits: [visit:H1:V2]',
+    '',
+  ].join('\n');
+
+  it('hits a stay with settlements elsewhere within it, naming them as 涉及项; not one whose only settlements are its own or after it', async () => {
+    expect(await outcomeOf(elsewhere, test)).toEqual(PASSED);
+  });
+
+  it('counts the related rows and their measures in the hit text, and lists them as 涉及项', async () => {
+    const store = await openStore(':memory:');
+    try {
+      const parsed = parseYaml(test, 't.test.yaml', RuleTest);
+      if (!parsed.ok) throw new Error('test file');
+      expect(await loadGiven(store, parsed.value.given, parsed.yaml)).toEqual([]);
+      const conn = await store.connect();
+      await loadLists(conn, knowledgeOrThrow());
+      await evaluate(conn, compiled(elsewhere));
+      expect(await rows(conn, 'SELECT vola_cont, [d.ref FOR d IN details] AS refs FROM rule_result')).toEqual([
+        { vola_cont: '住院期间在 2 家其他机构结算 2 次', refs: ['visit:H1:V1', 'setl:H2:S1', 'setl:P9:S2'] },
+      ]);
+      conn.closeSync();
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
 import { SETTING_CLASSES, SOURCES, type SourceName } from './columns.js';
 import type { RefKeys } from './env.js';
-import type { Logic, Rule } from './schema.js';
+import type { Logic, Measure, Rule } from './schema.js';
 import type { Typed } from './columns.js';
 import type { Ctx, Env } from './sql.js';
 import { compileTemplate } from './template.js';
@@ -144,6 +144,37 @@ export function evidenceSql(p: Parts, env: Env, place: (t: Typed) => string): st
     return [`CAST(${p.ctx.params.add(text)} AS VARCHAR)`, place(p.ctx.expr(e, env, ['evidence', i]))];
   });
   return args.length ? `json_object(${args.join(', ')})` : 'CAST(NULL AS JSON)';
+}
+
+/**
+ * One measure of a group (aggregate, related) as an aggregate SQL expression over `row`'s names;
+ * `column` gives the SQL of a plain column (for `by`).
+ */
+export function measureSql(ctx: Ctx, m: Measure, row: Env, column: (name: string) => string | undefined, path: FieldPath): string {
+  const where = m.where ? ctx.parse(m.where, [...path, 'where']) : undefined;
+  const filter = where ? ` FILTER (WHERE ${ctx.bool(where, row, [...path, 'where'])})` : '';
+  const ofE = m.of ? ctx.parse(m.of, [...path, 'of']) : undefined;
+  const of = ofE ? ctx.expr(ofE, row, [...path, 'of']).sql : undefined;
+  if (m.agg !== 'count' && of === undefined)
+    ctx.issue('missing-field', path, undefined, `度量 (${m.agg}) 需要 of`, '写明被汇总的列, 如 of: sel_retn_cnt');
+  const by = m.by ? column(m.by) : undefined;
+  if ((m.agg === 'earliest' || m.agg === 'latest') && by === undefined)
+    ctx.issue('missing-field', path, undefined, `度量 (${m.agg}) 需要 by: 排序的列`, '如 by: invdate');
+  switch (m.agg) {
+    case 'sum':
+      return `coalesce(sum(${of})${filter}, 0)`;
+    case 'count':
+      return `count(*)${filter}`;
+    case 'count_distinct':
+      return `count(DISTINCT ${of})${filter}`;
+    case 'earliest':
+      return `arg_min(${of}, ${by})${filter}`;
+    case 'latest':
+      return `arg_max(${of}, ${by})${filter}`;
+    case 'min':
+    case 'max':
+      return `${m.agg}(${of})${filter}`;
+  }
 }
 
 export const template = (p: Parts, env: Env, place: (t: Typed) => string) =>

@@ -3,6 +3,7 @@ import type { KnowledgeName } from '../knowledge.js';
 import type { Parts } from './archetype-parts.js';
 import { line, pair, quantity } from './fee-archetypes.js';
 import { aggregate, interval } from './group-archetypes.js';
+import { related } from './related-archetype.js';
 import { Rule } from './schema.js';
 import { Ctx, type ParamValue } from './sql.js';
 
@@ -32,21 +33,30 @@ export interface CompiledRule {
 export type CompileResult =
   { readonly ok: true; readonly compiled: CompiledRule } | { readonly ok: false; readonly issues: readonly Finding[] };
 
+/** The CTEs of the rule's archetype, ending in `h`. */
+function archetype(parts: Parts, logic: Rule['logic']): string {
+  switch (logic.kind) {
+    case 'line':
+      return line({ ...parts, logic });
+    case 'pair':
+      return pair({ ...parts, logic });
+    case 'quantity':
+      return quantity({ ...parts, logic });
+    case 'interval':
+      return interval({ ...parts, logic });
+    case 'aggregate':
+      return aggregate({ ...parts, logic });
+    case 'related':
+      return related({ ...parts, logic });
+  }
+}
+
 /** Compiles a validated rule. */
 export function compileRule(rule: Rule): CompileResult {
   const ctx = new Ctx(rule.id, rule.logic.conditions, ['logic', 'conditions']);
   const parts: Parts = { ctx, rule };
   const logic = rule.logic;
-  const body =
-    logic.kind === 'line'
-      ? line({ ...parts, logic })
-      : logic.kind === 'pair'
-        ? pair({ ...parts, logic })
-        : logic.kind === 'quantity'
-          ? quantity({ ...parts, logic })
-          : logic.kind === 'interval'
-            ? interval({ ...parts, logic })
-            : aggregate({ ...parts, logic });
+  const body = archetype(parts, logic);
   if (!ctx.ok) return { ok: false, issues: ctx.issues };
   const sql = `WITH ${body}
 SELECT * FROM (

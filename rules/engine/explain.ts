@@ -28,8 +28,8 @@ const QUALIFIERS: Readonly<Record<string, string>> = {
   catalog: '目录中的',
   visit: '就诊的',
   prev: '上一次的',
-  a: '项目甲的',
-  b: '项目乙的',
+  a: '记录甲 (项目甲) 的',
+  b: '记录乙 (项目乙) 的',
   list: '知识库条目的',
 };
 
@@ -83,6 +83,7 @@ const KIND: Readonly<Record<string, string>> = {
   quantity: '同一次就诊中某项目的净数量与上限比较',
   interval: '与同一分组中上一条记录的间隔',
   aggregate: '按分组汇总后与阈值比较',
+  related: '同一参保人 (或机构) 时间相近的其他记录 (跨就诊、跨机构)',
 };
 
 export function explainRule(c: CompiledRule, knowledgeVersions: Readonly<Record<string, number>> = {}): string {
@@ -118,6 +119,14 @@ export function explainRule(c: CompiledRule, knowledgeVersions: Readonly<Record<
         `  度量 ${name} = ${m.agg}(${m.of ? read(m.of) : '*'})${m.by ? ` 按 ${m.by}` : ''}${m.where ? `, 仅当 ${read(m.where)}` : ''}`,
       );
     if (l.items) out.push(`  违规项: ${read(l.items)} 的记录`);
+  }
+  if (l.kind === 'related') {
+    out.push(
+      `  每条 ${l.source} 记录 (a) 与同一${l.match === 'person' ? '参保人' : '机构'}相距 ${l.within_days} 天以内的 ${l.with} 记录 (b) 关联${l.source === 'visit' ? ' (住院按入院到出院的整段)' : ''}`,
+    );
+    if (l.relate) out.push(`  关联条件: ${read(l.relate)}`);
+    for (const [name, m] of Object.entries(l.measures))
+      out.push(`  度量 ${name} = ${m.agg}(${m.of ? read(m.of) : '*'})${m.where ? `, 仅当 ${read(m.where)}` : ''}; related 为关联记录数`);
   }
   for (const [name, text] of Object.entries(l.conditions)) out.push(`  条件 ${name}: ${read(text)}`);
   out.push(`  命中: ${read(l.condition)}`);

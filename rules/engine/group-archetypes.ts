@@ -7,6 +7,7 @@ import {
   detail,
   evidenceSql,
   exprOr,
+  measureSql,
   Projector,
   scopeSql,
   template,
@@ -106,28 +107,7 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   for (const [name, m] of Object.entries(logic.measures)) {
     const path = ['logic', 'measures', name];
     if (groupOut.has(name)) ctx.issue('duplicate-name', path, undefined, `度量 ${name} 与分组列同名`, '给度量换个名字');
-    const where = m.where ? ctx.parse(m.where, [...path, 'where']) : undefined;
-    const filter = where ? ` FILTER (WHERE ${ctx.bool(where, row, [...path, 'where'])})` : '';
-    const ofE = m.of ? ctx.parse(m.of, [...path, 'of']) : undefined;
-    const of = ofE ? ctx.expr(ofE, row, [...path, 'of']).sql : undefined;
-    if (m.agg !== 'count' && of === undefined)
-      ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 of`, '写明被汇总的列, 如 of: sel_retn_cnt');
-    const by = m.by ? cols.get(m.by)?.sql : undefined;
-    if ((m.agg === 'earliest' || m.agg === 'latest') && by === undefined)
-      ctx.issue('missing-field', path, undefined, `度量 ${name} (${m.agg}) 需要 by: 排序的列`, '如 by: invdate');
-    const sql =
-      m.agg === 'sum'
-        ? `coalesce(sum(${of})${filter}, 0)`
-        : m.agg === 'count'
-          ? `count(*)${filter}`
-          : m.agg === 'count_distinct'
-            ? `count(DISTINCT ${of})${filter}`
-            : m.agg === 'earliest'
-              ? `arg_min(${of}, ${by})${filter}`
-              : m.agg === 'latest'
-                ? `arg_max(${of}, ${by})${filter}`
-                : `${m.agg}(${of})${filter}`;
-    measures.push(`${sql} AS "m_${name}"`);
+    measures.push(`${measureSql(ctx, m, row, (c) => cols.get(c)?.sql, path)} AS "m_${name}"`);
     groupOut.set(name, { sql: `g."m_${name}"`, type: 'number' });
   }
   const itemsE = logic.items ? ctx.parse(logic.items, ['logic', 'items']) : undefined;

@@ -95,7 +95,28 @@ const AggregateLogic = z.strictObject({
   condition: Expr,
 });
 
-export const Logic = z.discriminatedUnion('kind', [LineLogic, PairLogic, QuantityLogic, IntervalLogic, AggregateLogic]);
+const SourceName = z.enum(['fee_line', 'psi_line', 'visit', 'settlement']);
+
+/**
+ * Per-person history across visits and institutions: each row `a` of `source` with the rows `b` of
+ * `with` that share its person (or institution) and lie within `within_days` of it — a stay's whole
+ * span for a visit. `relate` says which of them count (over `a.` and `b.`), `measures` total them;
+ * `condition` reads `a.`, the measures and `related` (how many count). One hit per `a`; the related
+ * rows are its 涉及项.
+ */
+const RelatedLogic = z.strictObject({
+  kind: z.literal('related'),
+  source: SourceName,
+  with: SourceName,
+  match: z.enum(['person', 'institution']).default('person'),
+  within_days: z.int().nonnegative(),
+  relate: Expr.optional(),
+  measures: z.record(Name, Measure).default({}),
+  conditions: Conditions,
+  condition: Expr,
+});
+
+export const Logic = z.discriminatedUnion('kind', [LineLogic, PairLogic, QuantityLogic, IntervalLogic, AggregateLogic, RelatedLogic]);
 
 export const Rule = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, '规则 id: 小写字母、数字和连字符 (kebab-case)'),

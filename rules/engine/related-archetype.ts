@@ -1,0 +1,118 @@
+import {
+  FEE_AMOUNT,
+  conditionSql,
+  detail,
+  evidenceSql,
+  exprOr,
+  measureSql,
+  scopeSql,
+  template,
+  windowSql,
+  type Kind,
+  type Parts,
+} from './archetype-parts.js';
+import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF, type SourceName, type Typed } from './columns.js';
+import { columnsOf, NameEnv, type RefKeys } from './env.js';
+
+/**
+ * The `related` archetype: per-person history across visits and institutions. Each row `a` of the
+ * rule's source meets the rows `b` of `with` that share its person (or institution) and lie within
+ * `within_days` of it; for a visit the span is its stay (admission to discharge). `relate` filters
+ * the pairs, the measures total the related rows, and the condition reads `a.`, the measures and
+ * `related`. One set-based query: a and b are joined on the key and the widened time span, so
+ * a person's rows far apart in time are never paired.
+ */
+
+/** The time span of a source row: a stay from admission to discharge, any other row its own time. */
+function span(source: SourceName, alias: string): { start: string; end: string } {
+  const time = SOURCES[source].get(TIME_OF[source])?.sql(alias) as string;
+  if (source === 'visit') return { start: `${alias}."begntime"`, end: `coalesce(${alias}."endtime", ${alias}."begntime")` };
+  return { start: time, end: time };
+}
+
+/** What a related row's amount is when the rule does not say: a visit's fee, a fee line's, else nothing. */
+function defaultAmount(source: SourceName): string {
+  if (source === 'visit') return SOURCES.visit.get('fee_amt')?.sql('a0') as string;
+  if (source === 'fee_line') return FEE_AMOUNT('a0');
+  if (source === 'settlement') return 'a0."medfee_sumamt"';
+  return '0';
+}
+
+const refsOf = (source: SourceName, alias: string): RefKeys => {
+  const cols = SOURCES[source];
+  return {
+    ...(cols.has('psn_no') ? { person: `${alias}."psn_no"` } : {}),
+    inst: `${alias}."fixmedins_code"`,
+    ...(cols.has('med_list_codg') ? { catalog: `${alias}."med_list_codg"` } : {}),
+  };
+};
+
+export function related(p: Parts & { logic: Kind<'related'> }): string {
+  const { ctx, logic } = p;
+  const a = logic.source;
+  const b = logic.with;
+  const key = logic.match === 'person' ? 'psn_no' : 'fixmedins_code';
+  for (const [side, src] of [
+    ['source', a],
+    ['with', b],
+  ] as const)
+    if (!SOURCES[src].has(key))
+      ctx.issue(
+        'unknown-column',
+        ['logic', side],
+        undefined,
+        `${src} 没有 ${key}, 不能按${logic.match === 'person' ? '参保人' : '机构'}关联`,
+        '换一个来源',
+      );
+  // The a rows: the rule's window and scope, as every archetype reads its source.
+  const base = new NameEnv(columnsOf(a, 'a0'), refsOf(a, 'a0'), {}, span(a, 'a0').start);
+  const scope = scopeSql(p, base, a);
+  const liveA = LIVE_ROWS[a];
+  const liveB = LIVE_ROWS[b];
+  const sa = span(a, 'ra');
+  const sb = span(b, 'rb');
+  // Pairs: a and b with their columns under a. and b.; the rows compared are never the same row.
+  const pairEnv = new NameEnv(new Map(), {}, { a: columnsOf(a, 'ra'), b: columnsOf(b, 'rb') });
+  const relE = logic.relate ? ctx.parse(logic.relate, ['logic', 'relate']) : undefined;
+  const relate = relE ? ctx.bool(relE, pairEnv, ['logic', 'relate']) : 'true';
+  const measures: string[] = [];
+  const own = new Map<string, Typed>([['related', { sql: 'coalesce(g.m_related, 0)', type: 'number' }]]);
+  for (const [name, m] of Object.entries(logic.measures)) {
+    const path = ['logic', 'measures', name];
+    measures.push(`${measureSql(ctx, m, pairEnv, (c) => SOURCES[b].get(c)?.sql('rb'), path)} AS "m_${name}"`);
+    // A measure of no related row is what its aggregate gives for none: a count 0, a sum 0, a min NULL.
+    const none = m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum' ? '0' : 'NULL';
+    own.set(name, { sql: `coalesce(g."m_${name}", ${none})`, type: 'number' });
+  }
+  const env = new NameEnv(own, refsOf(a, 'a0'), { a: columnsOf(a, 'a0') }, span(a, 'a0').start);
+  const cond = conditionSql(p, env);
+  const amount = exprOr(p, p.rule.amount, ['amount'], env, defaultAmount(a));
+  const cont = template(p, env, (t) => t.sql);
+  const evidence = evidenceSql(p, env, (t) => t.sql);
+  const days = `to_days(${ctx.params.add(logic.within_days)}::INTEGER)`;
+  const subject = (col: string) => (SOURCES[a].has(col) ? `a0."${col}"` : `''`);
+  return `a0 AS MATERIALIZED (
+  SELECT a0.*, ${REF_OF[a]('a0')} AS a_ref
+  FROM ${a} AS a0
+  ${base.joins()}
+  WHERE ${liveA ? `${liveA('a0')} AND ` : ''}${windowSql(span(a, 'a0').start)} AND ${scope}
+),
+g AS (
+  SELECT ra.a_ref, count(*) AS m_related${measures.map((m) => `, ${m}`).join('')}, list(DISTINCT ${REF_OF[b]('rb')}) AS g_refs
+  FROM a0 AS ra
+  JOIN ${b} AS rb ON rb."${key}" = ra."${key}"
+    AND ${sb.start} <= ${sa.end} + ${days} AND ${sb.end} >= ${sa.start} - ${days}
+  WHERE ${liveB ? `${liveB('rb')} AND ` : ''}${REF_OF[b]('rb')} <> ra.a_ref AND ${relate}
+  GROUP BY ra.a_ref
+),
+h AS (
+  SELECT ${subject('fixmedins_code')} AS h_inst, ${subject('psn_no')} AS h_psn, ${subject('mdtrt_id')} AS h_mdtrt, '' AS h_dr,
+    ${amount} AS h_amt, ${cont} AS h_cont, CAST(${span(a, 'a0').start} AS DATE) AS h_on, ${evidence} AS h_evidence,
+    list_concat([${detail(1, 'a0.a_ref', amount)}], list_transform(list_sort(coalesce(g.g_refs, [])), x -> ${detail(2, 'x', 'NULL')})) AS h_details
+  FROM a0
+  LEFT JOIN g ON g.a_ref = a0.a_ref
+  ${env.joins()}
+  ${ctx.listJoins()}
+  WHERE ${cond}
+)`;
+}
