@@ -177,3 +177,38 @@ describe('the related archetype: per-person history across visits and institutio
     }
   });
 });
+
+describe('named lookups (in list … as name)', () => {
+  const text = rule(
+    ['ca: a.item in list bundles as ba', 'cb: b.item in list bundles as bb', 'same: ba.bundle = bb.bundle'],
+    'ca and cb and same',
+  ).replace("vola_cont: '{a.item_name} 与 {b.item_name}'", "vola_cont: '{a.item_name} 与 {b.item_name} 同属 {ba.bundle_name}'");
+  // Two components of 肝功能组合检查 (002503990010000) in V1; a component of it and an item of no bundle in V2.
+  const test = [
+    'rule: two-lookups',
+    'given:',
+    '  fee_line:',
+    fee('V1', '1', '002503050040000'),
+    fee('V1', '2', '002503050050000'),
+    fee('V2', '1', '002503050040000'),
+    fee('V2', '2', 'X9999999'),
+    'hits: [fee:H1:V1:1]',
+    'not_hits: [fee:H1:V2:1, fee:H1:V2:2]',
+    '',
+  ].join('\n');
+
+  it("give each lookup's columns their own name, so two lookups of one list can be compared", async () => {
+    expect(compiled(text).sql.match(/LEFT JOIN k_bundles AS \w+/g)).toEqual([
+      'LEFT JOIN k_bundles AS k_bundles',
+      'LEFT JOIN k_bundles AS k_bundles_2',
+    ]);
+    expect(await outcomeOf(text, test)).toEqual(PASSED);
+  });
+
+  it('refuse a name given twice, or one that is already a qualifier', () => {
+    const twice = compileText(rule(['ca: a.item in list bundles as x', 'cb: b.item in list frequency_limits as x'], 'ca and cb'), 'r.yaml');
+    expect(twice.ok ? [] : twice.issues.map((i) => i.code)).toEqual(['duplicate-name']);
+    const qualifier = compileText(rule(['ca: a.item in list bundles as person'], 'ca'), 'r.yaml');
+    expect(qualifier.ok ? [] : qualifier.issues.map((i) => i.code)).toEqual(['duplicate-name']);
+  });
+});

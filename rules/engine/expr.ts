@@ -10,7 +10,7 @@
  *   and     := not ('and' not)*
  *   not     := 'not' not | compare
  *   compare := sum [ ('=' | '<>' | '!=' | '<' | '<=' | '>' | '>=') sum
- *                  | ['not'] 'in' ( '[' literal (',' literal)* ']' | 'list' NAME )
+ *                  | ['not'] 'in' ( '[' literal (',' literal)* ']' | 'list' NAME ['as' NAME] )
  *                  | 'is' ['not'] 'null' | ['not'] 'like' STRING ]
  *   sum     := product (('+' | '-') product)*
  *   product := unary (('*' | '/') unary)*
@@ -35,6 +35,8 @@ export type Expr =
       readonly arg: Expr;
       readonly list: string;
       readonly listAt: number;
+      /** `in list bundles as ba`: the lookup's own name, whose columns are `ba.<column>`. */
+      readonly alias?: string;
       readonly at: number;
     }
   | { readonly t: 'isnull'; readonly negated: boolean; readonly arg: Expr; readonly at: number }
@@ -175,6 +177,13 @@ class Parser {
         this.next();
         const name = this.next();
         if (name.k !== 'name' || KEYWORDS.has(name.v)) this.fail('in list 之后应为知识库表名, 如 gender_restricted', name);
+        // `as` names this lookup (a word only here, so a column may still be called as).
+        if (this.isWord('as')) {
+          this.next();
+          const alias = this.next();
+          if (alias.k !== 'name' || KEYWORDS.has(alias.v)) this.fail('as 之后应为这次查表的名字, 如 ba', alias);
+          return { t: 'inlist', negated, arg: left, list: name.v, listAt: name.at, alias: alias.v, at };
+        }
         return { t: 'inlist', negated, arg: left, list: name.v, listAt: name.at, at };
       }
       this.expectOp('[');

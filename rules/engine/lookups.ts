@@ -16,26 +16,40 @@ export interface ListJoin {
   readonly alias: string;
   /** The key expressions, compiled, in the order of the list's key columns. */
   readonly keys: readonly string[];
+  /** The name the rule gave this lookup (`in list bundles as ba`), if any. */
+  readonly named?: string;
 }
 
 /** A lookup's identity: its list and its key expression without positions (`a.item` is `a.item` wherever it is written). */
-const lookupKey = (list: string, arg: Expr): string =>
-  `${list} ${JSON.stringify(arg, (k, v: unknown) => (k === 'at' || k === 'listAt' ? undefined : v))}`;
+const lookupKey = (list: string, arg: Expr, named?: string): string =>
+  `${list} ${named ?? ''} ${JSON.stringify(arg, (k, v: unknown) => (k === 'at' || k === 'listAt' ? undefined : v))}`;
 
 export class Lookups {
   private readonly joins = new Map<string, ListJoin>();
 
   /** The join of this lookup, if registered. */
-  get(list: string, arg: Expr): ListJoin | undefined {
-    return this.joins.get(lookupKey(list, arg));
+  get(list: string, arg: Expr, named?: string): ListJoin | undefined {
+    return this.joins.get(lookupKey(list, arg, named));
   }
 
-  /** Registers a lookup of `list` keyed on `arg` (compiled to `keys`); a second registration of the same lookup is a no-op. */
-  add(list: string, spec: ListSpec, arg: Expr, keys: () => readonly string[]): void {
-    const id = lookupKey(list, arg);
-    if (this.joins.has(id)) return;
+  /**
+   * Registers a lookup of `list` keyed on `arg` (compiled to `keys`), under the rule's name for it
+   * if any; a second registration of the same lookup is a no-op. Returns whether the rule's name
+   * was already taken by another lookup.
+   */
+  add(list: string, spec: ListSpec, arg: Expr, keys: () => readonly string[], named?: string): { clash: boolean } {
+    const id = lookupKey(list, arg, named);
+    if (this.joins.has(id)) return { clash: false };
+    const clash = named !== undefined && [...this.joins.values()].some((j) => j.named === named);
     const earlier = this.of(list).length;
-    this.joins.set(id, { name: list, spec, alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName, keys: keys() });
+    const join = { name: list, spec, alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName, keys: keys() };
+    this.joins.set(id, named === undefined ? join : { ...join, named });
+    return { clash };
+  }
+
+  /** Whether `name` is a lookup the rule named. */
+  isNamed(name: string): boolean {
+    return [...this.joins.values()].some((j) => j.named === name);
   }
 
   private of(list: string): ListJoin[] {
@@ -64,8 +78,9 @@ export class Lookups {
   column(path: readonly string[]): { sql: string; type: ValueType } | undefined | 'no-lookup' | { ambiguous: number } {
     if (path.length !== 2) return undefined;
     const [q, col] = path as [string, string];
-    if (q !== 'list' && !LISTS[q]) return undefined;
-    const joins = q === 'list' ? [...this.joins.values()] : this.of(q);
+    const named = [...this.joins.values()].filter((j) => j.named === q);
+    if (q !== 'list' && !LISTS[q] && !named.length) return undefined;
+    const joins = named.length ? named : q === 'list' ? [...this.joins.values()] : this.of(q);
     if (joins.length === 0) return 'no-lookup';
     if (joins.length > 1) return { ambiguous: joins.length };
     const join = joins[0] as ListJoin;

@@ -99,7 +99,10 @@ export class Ctx {
           );
           return;
         }
-        this.lookups.add(n.list, spec, n.arg, () => parts.map((p) => this.expr(p, env, path).sql));
+        const { clash } = this.lookups.add(n.list, spec, n.arg, () => parts.map((p) => this.expr(p, env, path).sql), n.alias);
+        if (clash) this.issue('duplicate-name', path, n.at, `查表名 ${n.alias ?? ''} 已用于另一次查表`, '给每次查表起不同的名字');
+        else if (n.alias && (LISTS[n.alias] || ['list', 'a', 'b', 'person', 'inst', 'catalog', 'visit', 'prev', 'doctor'].includes(n.alias)))
+          this.issue('duplicate-name', path, n.at, `查表名 ${n.alias} 与已有的限定名重复`, '换一个名字, 如 ba');
       });
     }
   }
@@ -212,7 +215,7 @@ export class Ctx {
         return { sql: e.negated ? `(${a.sql} IS NULL OR ${a.sql} NOT IN (${list}))` : `(${a.sql} IN (${list}))`, type: 'bool' };
       }
       case 'inlist': {
-        const join = this.lookups.get(e.list, e.arg);
+        const join = this.lookups.get(e.list, e.arg, e.alias);
         if (!join) {
           // Registered in the pre-pass; unknown lists were reported there.
           if (!LISTS[e.list]) return { sql: 'false', type: 'bool' };
