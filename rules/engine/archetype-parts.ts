@@ -1,6 +1,5 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
 import { SETTING_CLASSES, SOURCES, type SourceName } from './columns.js';
-import type { RefKeys } from './env.js';
 import type { Logic, Measure, Rule } from './schema.js';
 import type { Typed } from './columns.js';
 import type { Ctx, Env } from './sql.js';
@@ -181,11 +180,5 @@ export const template = (p: Parts, env: Env, place: (t: Typed) => string) =>
   compileTemplate(p.ctx, p.rule.vola_cont, ['vola_cont'], env, place);
 
 export const FEE_AMOUNT = (a: string) => `coalesce(${a}."inscp_amt", ${a}."det_item_fee_sumamt")`;
-export const feeRefs = (a: string): RefKeys => ({
-  person: `${a}."psn_no"`,
-  inst: `${a}."fixmedins_code"`,
-  catalog: `${a}."med_list_codg"`,
-  visit: [`${a}."fixmedins_code"`, `${a}."mdtrt_id"`],
-});
 export const detail = (type: 1 | 2, ref: string, amount: string) =>
   `{'vola_item_type': ${type}, 'ref': ${ref}, 'amount': CAST(${amount} AS DECIMAL(16,2))}`;

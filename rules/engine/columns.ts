@@ -1,4 +1,4 @@
-import { Institution, CatalogItem, Insured } from '../../contract/reference.js';
+import { CatalogItem, Institution, Insured, Practitioner } from '../../contract/reference.js';
 import { TABLES, columnsOfSchemas, type ColumnSpec } from '../../contract/tables.js';
 
 /**
@@ -8,7 +8,8 @@ import { TABLES, columnsOfSchemas, type ColumnSpec } from '../../contract/tables
  */
 
 /** What the compiler needs to know of a value's kind: enough to catch `gend > 3` or `name + 1`. */
-export type ValueType = 'text' | 'number' | 'time' | 'date' | 'bool' | 'any';
+/** `list`: a list of codes (the items of a visit, its diagnoses), read with has() and has_prefix(). */
+export type ValueType = 'text' | 'number' | 'time' | 'date' | 'bool' | 'list' | 'any';
 
 /** A compiled value: its SQL and its type. */
 export interface Typed {
@@ -77,6 +78,20 @@ export const SOURCES = {
     ),
     derived('begin_day', 'date', (a) => `CAST(${a}."begntime" AS DATE)`, '就诊/入院日期'),
     derived(
+      'los_days',
+      'number',
+      (a) => `date_diff('day', CAST(${a}."begntime" AS DATE), CAST(${a}."endtime" AS DATE))`,
+      '住院天数 (出院日减入院日)',
+    ),
+    // Every diagnosis of the stay: the main one and the discharge's diagnosis list (2402 diseinfo).
+    derived(
+      'dx_codes',
+      'list',
+      (a) =>
+        `list_filter(list_distinct(list_concat([coalesce(${a}."dscg_maindiag_code", ${a}."dise_codg")], coalesce(CAST(json_extract_string(${a}."diseinfo", '$[*].diag_code') AS VARCHAR[]), []))), x -> x IS NOT NULL)`,
+      '全部诊断 (主诊断与出院诊断列表)',
+    ),
+    derived(
       'fee_amt',
       'number',
       (a) =>
@@ -104,7 +119,10 @@ export type SourceName = keyof typeof SOURCES;
 export const REFERENCES = {
   person: { view: 'insured', key: 'psn_no', columns: byName(plain(columnsOfSchemas([Insured]))) },
   inst: { view: 'institution', key: 'fixmedins_code', columns: byName(plain(columnsOfSchemas([Institution]))) },
-  catalog: { view: 'catalog', key: 'med_list_codg', columns: byName(plain(columnsOfSchemas([CatalogItem]))) },
+  /** The national catalogue: a service code with a local suffix finds its national entry (matching `service-code`). */
+  catalog: { view: 'catalog', key: 'med_list_codg', columns: byName(plain(columnsOfSchemas([CatalogItem]))), matching: 'service-code' },
+  /** The practitioner of a row: a fee line's 开单医师, a visit's 主治医师 (practitioners.csv, with their department). */
+  doctor: { view: 'practitioner', key: 'dr_codg', columns: byName(plain(columnsOfSchemas([Practitioner]))) },
 } as const;
 
 export type ReferenceName = keyof typeof REFERENCES;

@@ -1,5 +1,6 @@
 import { REFERENCES, SOURCES, type Column, type ReferenceName, type SourceName } from './columns.js';
 import type { Typed } from './columns.js';
+import { matchKey } from './lists.js';
 import type { Env } from './sql.js';
 
 /**
@@ -13,22 +14,51 @@ export interface RefKeys {
   readonly person?: string;
   readonly inst?: string;
   readonly catalog?: string;
+  readonly doctor?: string;
   /** fixmedins_code and mdtrt_id of the visit a fee line belongs to. */
   readonly visit?: readonly [string, string];
+  /** The day of a fee line, for `day_items`. */
+  readonly day?: string;
 }
 
 const ALIAS: Readonly<Record<ReferenceName | 'visit', string>> = {
   person: 'r_person',
   inst: 'r_inst',
   catalog: 'r_catalog',
+  doctor: 'r_doctor',
   visit: 'r_visit',
 };
+
+/** The items still charged (after reversals) in a visit, or in one day of it: lists a rule reads with has(). */
+export const ITEMS = {
+  visit_items: { alias: 'r_vitems', gloss: '本次就诊收费的全部项目' },
+  day_items: { alias: 'r_ditems', gloss: '本次就诊同一日收费的全部项目' },
+} as const;
+
+/** Which references a row of a source joins: its person, institution, item, practitioner and visit. */
+export function rowRefs(source: SourceName, alias: string, columns: ReadonlyMap<string, Typed> = columnsOf(source, alias)): RefKeys {
+  const sql = (name: string) => columns.get(name)?.sql;
+  const out: { -readonly [K in keyof RefKeys]: RefKeys[K] } = {};
+  const set = (ref: 'person' | 'inst' | 'catalog' | 'doctor' | 'day', ...names: string[]) => {
+    const found = names.map(sql).find((s) => s !== undefined);
+    if (found !== undefined) out[ref] = found;
+  };
+  set('person', 'psn_no');
+  set('inst', 'fixmedins_code');
+  set('catalog', 'med_list_codg');
+  set('doctor', 'bilg_dr_codg', 'atddr_no');
+  set('day', 'fee_day');
+  const inst = sql('fixmedins_code');
+  const mdtrt = sql('mdtrt_id');
+  if (source !== 'visit' && inst && mdtrt) out.visit = [inst, mdtrt];
+  return out;
+}
 
 export const columnsOf = (source: SourceName, alias: string): Map<string, Typed> =>
   new Map([...SOURCES[source].values()].map((c: Column) => [c.name, { sql: c.sql(alias), type: c.type }]));
 
 export class NameEnv implements Env {
-  private readonly used = new Set<ReferenceName | 'visit'>();
+  private readonly used = new Set<ReferenceName | 'visit' | keyof typeof ITEMS>();
 
   constructor(
     private readonly columns: ReadonlyMap<string, Typed>,
@@ -42,6 +72,8 @@ export class NameEnv implements Env {
     ...this.columns.keys(),
     ...(this.time && this.refs.person ? ['age_years', 'age_days'] : []),
     ...(this.refs.catalog ? ['item_name'] : []),
+    ...(this.refs.visit ? ['visit_items'] : []),
+    ...(this.refs.visit && this.refs.day ? ['day_items'] : []),
     ...(Object.keys(this.refs) as (keyof RefKeys)[]).map((r) => `${r}.*`),
     ...Object.keys(this.spaces).map((s) => `${s}.*`),
   ];
@@ -52,6 +84,10 @@ export class NameEnv implements Env {
       const own = this.columns.get(name);
       if (own) return own;
       if (name === 'item_name' && this.refs.catalog) return this.resolve(['catalog', 'name']);
+      if ((name === 'visit_items' && this.refs.visit) || (name === 'day_items' && this.refs.visit && this.refs.day)) {
+        this.used.add(name);
+        return { sql: `coalesce(${ITEMS[name].alias}.items, [])`, type: 'list' };
+      }
       if ((name === 'age_years' || name === 'age_days') && this.time && this.refs.person) {
         const brdy = this.resolve(['person', 'brdy']) as Typed;
         const day = `CAST(${this.time} AS DATE)`;
@@ -83,16 +119,27 @@ export class NameEnv implements Env {
   /** The LEFT JOINs of the reference views named so far. */
   joins(): string {
     const out: string[] = [];
-    for (const r of ['person', 'inst', 'catalog'] as const) {
+    for (const r of ['person', 'inst', 'catalog', 'doctor'] as const) {
       const key = this.refs[r];
       if (this.used.has(r) && key !== undefined) {
         const ref = REFERENCES[r];
-        out.push(`LEFT JOIN ${ref.view} AS ${ALIAS[r]} ON ${ALIAS[r]}."${ref.key}" = ${key}`);
+        const on = 'matching' in ref ? matchKey(ref.matching, key) : key;
+        out.push(`LEFT JOIN ${ref.view} AS ${ALIAS[r]} ON ${ALIAS[r]}."${ref.key}" = ${on}`);
       }
     }
-    if (this.used.has('visit') && this.refs.visit)
+    const v = this.refs.visit;
+    if (this.used.has('visit') && v)
+      out.push(`LEFT JOIN visit AS ${ALIAS.visit} ON ${ALIAS.visit}."fixmedins_code" = ${v[0]} AND ${ALIAS.visit}."mdtrt_id" = ${v[1]}`);
+    // The items of the visit (or its day) whose net quantity is still positive after reversals.
+    const items = (day: boolean) =>
+      `(SELECT i_inst, i_mdtrt${day ? ', i_day' : ''}, list(i_item) AS items FROM (
+          SELECT "fixmedins_code" AS i_inst, "mdtrt_id" AS i_mdtrt${day ? ', CAST("fee_ocur_time" AS DATE) AS i_day' : ''}, "med_list_codg" AS i_item
+          FROM fee_line GROUP BY ALL HAVING sum("cnt") > 0) GROUP BY ALL)`;
+    if (this.used.has('visit_items') && v)
+      out.push(`LEFT JOIN ${items(false)} AS r_vitems ON r_vitems.i_inst = ${v[0]} AND r_vitems.i_mdtrt = ${v[1]}`);
+    if (this.used.has('day_items') && v && this.refs.day)
       out.push(
-        `LEFT JOIN visit AS ${ALIAS.visit} ON ${ALIAS.visit}."fixmedins_code" = ${this.refs.visit[0]} AND ${ALIAS.visit}."mdtrt_id" = ${this.refs.visit[1]}`,
+        `LEFT JOIN ${items(true)} AS r_ditems ON r_ditems.i_inst = ${v[0]} AND r_ditems.i_mdtrt = ${v[1]} AND r_ditems.i_day = ${this.refs.day}`,
       );
     return out.join('\n  ');
   }

@@ -1,3 +1,4 @@
+import { ITEMS } from './env.js';
 import { PATTERNS } from '../../contract/patterns.js';
 import { SETTING_CLASSES, SOURCES } from './columns.js';
 import type { CompiledRule } from './compile.js';
@@ -26,6 +27,7 @@ const QUALIFIERS: Readonly<Record<string, string>> = {
   person: '参保人的',
   inst: '医疗机构的',
   catalog: '目录中的',
+  doctor: '医师的',
   visit: '就诊的',
   prev: '上一次的',
   a: '记录甲 (项目甲) 的',
@@ -35,7 +37,10 @@ const QUALIFIERS: Readonly<Record<string, string>> = {
 
 function gloss(path: readonly string[]): string {
   const name = path[path.length - 1] as string;
-  const g = SOURCES.fee_line.get(name)?.gloss ?? SOURCES.visit.get(name)?.gloss;
+  const g =
+    SOURCES.fee_line.get(name)?.gloss ??
+    SOURCES.visit.get(name)?.gloss ??
+    (name in ITEMS ? ITEMS[name as keyof typeof ITEMS].gloss : undefined);
   const q = path.length > 1 ? (QUALIFIERS[path[0] as string] ?? `${path[0]}.`) : '';
   return `${q}${name}${g ? `（${g}）` : ''}`;
 }

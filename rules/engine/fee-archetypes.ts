@@ -1,7 +1,7 @@
 import { REF_OF } from './columns.js';
-import { columnsOf, NameEnv } from './env.js';
+import { columnsOf, NameEnv, rowRefs } from './env.js';
 import { parseExpr, type Expr } from './expr.js';
-import { LISTS } from './lists.js';
+import { LISTS, matchKey, type ListSpec } from './lists.js';
 import type { Logic } from './schema.js';
 import type { Typed } from './columns.js';
 import {
@@ -10,7 +10,6 @@ import {
   evidenceSql,
   exprOr,
   FEE_AMOUNT,
-  feeRefs,
   LiftedEnv,
   Projector,
   scopeSql,
@@ -91,7 +90,10 @@ const listedWhere = (p: Parts, a: string): string => {
   const required = requiredItemLists(p.rule.logic);
   const all = (side: string) =>
     (required.get(side) ?? [])
-      .map(({ list, column }) => `${a}."med_list_codg" IN (SELECT "${column}" FROM ${(LISTS[list] as { sqlName: string }).sqlName})`)
+      .map(({ list, column }) => {
+        const spec = LISTS[list] as ListSpec;
+        return `${matchKey(spec.matching, `${a}."med_list_codg"`)} IN (SELECT "${column}" FROM ${spec.sqlName})`;
+      })
       .join(' AND ');
   const own = all('');
   const sides = required.has('a') && required.has('b') ? `((${all('a')}) OR (${all('b')}))` : '';
@@ -100,7 +102,7 @@ const listedWhere = (p: Parts, a: string): string => {
 
 /** Per-line limit: matching fee lines, one hit per visit and item, net of reversals. */
 export function line(p: Parts & { logic: Kind<'line'> }): string {
-  const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
+  const env = new NameEnv(columnsOf('fee_line', 'f'), rowRefs('fee_line', 'f'), {}, `f."fee_ocur_time"`);
   const cond = conditionSql(p, env);
   const scope = scopeSql(p, env, 'fee_line');
   const amount = exprOr(p, p.rule.amount, ['amount'], env, FEE_AMOUNT('f'));
@@ -160,7 +162,7 @@ function itemTotals(p: Parts, byDay: boolean): string {
 
 /** The window and scope of the fee lines a totalling rule reads (compiled afresh for each use). */
 function feeWhere(p: Parts): { env: NameEnv; where: string } {
-  const env = new NameEnv(columnsOf('fee_line', 'f'), feeRefs('f'), {}, `f."fee_ocur_time"`);
+  const env = new NameEnv(columnsOf('fee_line', 'f'), rowRefs('fee_line', 'f'), {}, `f."fee_ocur_time"`);
   return { env, where: `${windowSql('f."fee_ocur_time"')} AND ${feeScope(scopeSql(p, env, 'fee_line'))}` };
 }
 

@@ -32,6 +32,9 @@ export const FUNCTIONS: Readonly<
   starts_with: { min: 2, max: 2, type: () => 'bool', sql: (a) => `starts_with(${a[0]}, ${a[1]})` },
   ends_with: { min: 2, max: 2, type: () => 'bool', sql: (a) => `ends_with(${a[0]}, ${a[1]})` },
   contains: { min: 2, max: 2, type: () => 'bool', sql: (a) => `contains(${a[0]}, ${a[1]})` },
+  // Lists of codes (visit_items, day_items, dx_codes): one of them, or one starting with a prefix.
+  has: { min: 2, max: 2, type: () => 'bool', sql: (a) => `list_contains(${a[0]}, ${a[1]})` },
+  has_prefix: { min: 2, max: 2, type: () => 'bool', sql: (a) => `(len(list_filter(${a[0]}, x -> starts_with(x, ${a[1]}))) > 0)` },
 };
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS);
@@ -47,5 +50,6 @@ export const TYPE_ZH: Readonly<Record<ValueType, string>> = {
   time: '时间',
   date: '日期',
   bool: '条件',
+  list: '列表',
   any: '任意值',
 };

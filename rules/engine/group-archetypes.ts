@@ -1,6 +1,6 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF } from './columns.js';
-import { columnsOf, NameEnv, type RefKeys } from './env.js';
+import { columnsOf, NameEnv, rowRefs } from './env.js';
 import type { Typed } from './columns.js';
 import {
   conditionSql,
@@ -74,11 +74,7 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   const { ctx, logic } = p;
   const source = logic.source;
   const cols = columnsOf(source, 'src');
-  const refs: RefKeys = {
-    ...(cols.has('psn_no') ? { person: 'src."psn_no"' } : {}),
-    inst: 'src."fixmedins_code"',
-    ...(cols.has('med_list_codg') ? { catalog: 'src."med_list_codg"' } : {}),
-  };
+  const refs = rowRefs(source, 'src', cols);
   const time = cols.get(TIME_OF[source])?.sql as string;
   const row = new NameEnv(cols, refs, {}, time);
   const scope = scopeSql(p, row, source);
@@ -112,11 +108,7 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   }
   const itemsE = logic.items ? ctx.parse(logic.items, ['logic', 'items']) : undefined;
   const items = itemsE ? ` FILTER (WHERE ${ctx.bool(itemsE, row, ['logic', 'items'])})` : '';
-  const gRefs: RefKeys = {
-    ...(groupOut.has('psn_no') ? { person: (groupOut.get('psn_no') as Typed).sql } : {}),
-    ...(groupOut.has('fixmedins_code') ? { inst: (groupOut.get('fixmedins_code') as Typed).sql } : {}),
-    ...(groupOut.has('med_list_codg') ? { catalog: (groupOut.get('med_list_codg') as Typed).sql } : {}),
-  };
+  const gRefs = rowRefs(source, 'g', groupOut);
   const env = new NameEnv(groupOut, gRefs);
   const cond = conditionSql(p, env);
   const amount = exprOr(p, p.rule.amount, ['amount'], env, '0');

@@ -19,8 +19,30 @@ export interface ListSpec {
   readonly key: readonly string[];
   readonly columns: Readonly<Record<string, ValueType>>;
   readonly gloss: string;
+  /** How a fee line's code meets the list's code keys (every key but `med_type_class`); default `exact`. */
+  readonly matching?: Matching;
   readonly rows: (k: Knowledge) => ListValue[][];
 }
+
+/**
+ * How a code on a fee line meets a code of a table (a knowledge list or the catalogue):
+ * - `exact`: the whole code (drug codes);
+ * - `service-code`: a national 15-digit service code also meets a code carrying a local price-item
+ *   suffix (`001102000010000-110200001`, common in real uploads): the line is read up to its first `-`;
+ * - `prefix`: the table names classes by a code prefix of `prefixLength` characters.
+ * Always an equality on a function of the line's code, so the join stays a hash join.
+ */
+export type Matching = 'exact' | 'service-code' | { readonly prefixLength: number };
+
+export const matchKey = (matching: Matching | undefined, code: string): string =>
+  matching === undefined || matching === 'exact'
+    ? code
+    : matching === 'service-code'
+      ? `split_part(${code}, '-', 1)`
+      : `left(${code}, ${matching.prefixLength})`;
+
+/** The key columns of a list that hold codes (and so follow its matching). */
+export const isCodeKey = (column: string): boolean => column !== 'med_type_class';
 
 const SETTING_CLASS = { outpatient: '11', emergency: '13', chronic: '14', pharmacy: '41' } as const;
 
@@ -30,6 +52,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     sqlName: 'k_gender_restricted',
     key: ['med_list_codg'],
     columns: { med_list_codg: 'text', name: 'text', gend: 'text', gend_zh: 'text', reason: 'text' },
+    matching: 'service-code', // drugs and services: a drug code has no '-'
     gloss: '限性别项目 (gend: 限用性别 1 男 2 女; gend_zh: 男/女)',
     rows: (k) => k['gender-restricted'].entries.map((e) => [e.med_list_codg, e.name, e.gend, GEND[e.gend], e.reason]),
   },
@@ -38,6 +61,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     sqlName: 'k_age_restricted',
     key: ['med_list_codg'],
     columns: { med_list_codg: 'text', name: 'text', category: 'text', min_age: 'number', max_age: 'number', unit: 'text', reason: 'text' },
+    matching: 'service-code', // drugs and services: a drug code has no '-'
     gloss: '限年龄/儿童专用项目 (min_age ≤ 年龄 < max_age, unit 为 year 或 day)',
     rows: (k) =>
       k['age-restricted'].entries.map((e) => [e.med_list_codg, e.name, e.category, e.min_age ?? null, e.max_age ?? null, e.unit, e.reason]),
@@ -47,6 +71,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     sqlName: 'k_mutually_exclusive',
     key: ['item_a', 'item_b'],
     columns: { item_a: 'text', name_a: 'text', item_b: 'text', name_b: 'text', scope: 'text', reason: 'text' },
+    matching: 'service-code',
     gloss: '互斥项目对 (两个方向各一行; scope: day 同日 / visit 同次就诊)',
     // Both directions, so a lookup need not know which of the two items came first.
     rows: (k) =>
@@ -60,6 +85,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     sqlName: 'k_bundles',
     key: ['component'],
     columns: { bundle: 'text', bundle_name: 'text', component: 'text', component_name: 'text', min_components: 'number', scope: 'text' },
+    matching: 'service-code',
     gloss: '打包项目的组成项目 (每个组成项目一行)',
     rows: (k) =>
       k.bundles.entries.flatMap((e) =>
@@ -71,6 +97,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     sqlName: 'k_frequency_limits',
     key: ['med_list_codg'],
     columns: { med_list_codg: 'text', name: 'text', max_cnt: 'number', per: 'text', reason: 'text' },
+    matching: 'service-code',
     gloss: '限频次项目 (per 为 day 或 visit 内最多 max_cnt)',
     rows: (k) => k['frequency-limits'].entries.map((e) => [e.med_list_codg, e.name, e.max_cnt, e.per, e.reason]),
   },
@@ -107,6 +134,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     sqlName: 'k_scope_restricted',
     key: ['med_list_codg'],
     columns: { med_list_codg: 'text', name: 'text', min_hosp_lv: 'number', med_type_classes: 'text', reason: 'text' },
+    matching: 'service-code', // drugs and services: a drug code has no '-'
     gloss: '限医疗机构级别/就医方式 (med_type_classes 以逗号分隔)',
     rows: (k) =>
       k['scope-restricted'].entries.map((e) => [

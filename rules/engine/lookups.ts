@@ -1,6 +1,6 @@
 import type { ValueType } from './columns.js';
 import type { Expr } from './expr.js';
-import { LISTS, type ListSpec } from './lists.js';
+import { isCodeKey, LISTS, matchKey, type ListSpec } from './lists.js';
 
 /**
  * The knowledge-list lookups (`x in list L`) of one rule, as the LEFT JOINs that carry them: one
@@ -60,7 +60,10 @@ export class Lookups {
   sql(): string {
     return [...this.joins.values()]
       .map(
-        (l) => `LEFT JOIN ${l.spec.sqlName} AS ${l.alias} ON ${l.spec.key.map((k, i) => `${l.alias}."${k}" = ${l.keys[i]}`).join(' AND ')}`,
+        (l) =>
+          `LEFT JOIN ${l.spec.sqlName} AS ${l.alias} ON ${l.spec.key
+            .map((k, i) => `${l.alias}."${k}" = ${isCodeKey(k) ? matchKey(l.spec.matching, l.keys[i] as string) : l.keys[i]}`)
+            .join(' AND ')}`,
       )
       .join('\n  ');
   }

@@ -12,7 +12,7 @@ import {
   type Parts,
 } from './archetype-parts.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF, type SourceName, type Typed } from './columns.js';
-import { columnsOf, NameEnv, type RefKeys } from './env.js';
+import { columnsOf, NameEnv, rowRefs } from './env.js';
 
 /**
  * The `related` archetype: per-person history across visits and institutions. Each row `a` of the
@@ -38,15 +38,6 @@ function defaultAmount(source: SourceName): string {
   return '0';
 }
 
-const refsOf = (source: SourceName, alias: string): RefKeys => {
-  const cols = SOURCES[source];
-  return {
-    ...(cols.has('psn_no') ? { person: `${alias}."psn_no"` } : {}),
-    inst: `${alias}."fixmedins_code"`,
-    ...(cols.has('med_list_codg') ? { catalog: `${alias}."med_list_codg"` } : {}),
-  };
-};
-
 export function related(p: Parts & { logic: Kind<'related'> }): string {
   const { ctx, logic } = p;
   const a = logic.source;
@@ -65,7 +56,7 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
         '换一个来源',
       );
   // The a rows: the rule's window and scope, as every archetype reads its source.
-  const base = new NameEnv(columnsOf(a, 'a0'), refsOf(a, 'a0'), {}, span(a, 'a0').start);
+  const base = new NameEnv(columnsOf(a, 'a0'), rowRefs(a, 'a0'), {}, span(a, 'a0').start);
   const scope = scopeSql(p, base, a);
   const liveA = LIVE_ROWS[a];
   const liveB = LIVE_ROWS[b];
@@ -84,7 +75,7 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
     const none = m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum' ? '0' : 'NULL';
     own.set(name, { sql: `coalesce(g."m_${name}", ${none})`, type: 'number' });
   }
-  const env = new NameEnv(own, refsOf(a, 'a0'), { a: columnsOf(a, 'a0') }, span(a, 'a0').start);
+  const env = new NameEnv(own, rowRefs(a, 'a0'), { a: columnsOf(a, 'a0') }, span(a, 'a0').start);
   const cond = conditionSql(p, env);
   const amount = exprOr(p, p.rule.amount, ['amount'], env, defaultAmount(a));
   const cont = template(p, env, (t) => t.sql);

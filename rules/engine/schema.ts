@@ -147,7 +147,9 @@ export type Scope = z.infer<typeof Scope>;
 export type Measure = z.infer<typeof Measure>;
 
 /** `<id>.test.yaml`: rows loaded into empty canonical tables, and which must and must not hit. */
-const Row = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** A row of a test: scalars, and for a message's child lists (a discharge's `diseinfo`) a list of objects. */
+const Row = z.record(z.string(), z.union([Cell, z.array(z.record(z.string(), Cell))]));
 export const RuleTest = z.strictObject({
   rule: z.string().min(1),
   description: z.string().optional(),

@@ -1,6 +1,6 @@
 -- age-restricted-item v1; params: {"p1":"year","p2":"day","p3":"21","p4":"22","p5":"24","p6":"25","p7":"28","p8":"52","p9":"11","p10":"12","p11":"13","p12":"14","p13":"51","p14":"41","p15":"属于","p16":"（","p17":"），收费时参保人 ","p18":" 周岁，收费 ","p19":" 个单位，金额 ","p20":" 元","p21":"age_years","p22":"age_days","p23":"list.min_age","p24":"list.max_age","p25":"list.unit"}
 WITH fl AS MATERIALIZED (
-  SELECT * FROM fee_line AS fl0 WHERE fl0."med_list_codg" IN (SELECT "med_list_codg" FROM k_age_restricted)
+  SELECT * FROM fee_line AS fl0 WHERE split_part(fl0."med_list_codg", '-', 1) IN (SELECT "med_list_codg" FROM k_age_restricted)
 ),
 m AS (
   SELECT DISTINCT ON (f."fixmedins_code", f."mdtrt_id", f."feedetl_sn")
@@ -17,8 +17,8 @@ m AS (
     k_age_restricted."unit" AS _x8
   FROM fl AS f
   LEFT JOIN insured AS r_person ON r_person."psn_no" = f."psn_no"
-  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = f."med_list_codg"
-  LEFT JOIN k_age_restricted AS k_age_restricted ON k_age_restricted."med_list_codg" = f."med_list_codg"
+  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = split_part(f."med_list_codg", '-', 1)
+  LEFT JOIN k_age_restricted AS k_age_restricted ON k_age_restricted."med_list_codg" = split_part(f."med_list_codg", '-', 1)
   WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND (f."cnt" < 0 OR ((f."med_type_class" IN (CAST($p3 AS VARCHAR), CAST($p4 AS VARCHAR), CAST($p5 AS VARCHAR), CAST($p6 AS VARCHAR), CAST($p7 AS VARCHAR), CAST($p8 AS VARCHAR), CAST($p9 AS VARCHAR), CAST($p10 AS VARCHAR), CAST($p11 AS VARCHAR), CAST($p12 AS VARCHAR), CAST($p13 AS VARCHAR), CAST($p14 AS VARCHAR))))) AND coalesce((coalesce((coalesce((k_age_restricted."med_list_codg" IS NOT NULL), false)), false) AND coalesce((coalesce((coalesce((coalesce((coalesce((coalesce((k_age_restricted."unit" = CAST($p1 AS VARCHAR)), false)), false) AND coalesce((date_sub('year', r_person."brdy", CAST(f."fee_ocur_time" AS DATE)) < k_age_restricted."min_age"), false)), false) OR coalesce((coalesce((coalesce((k_age_restricted."unit" = CAST($p2 AS VARCHAR)), false)), false) AND coalesce((date_diff('day', r_person."brdy", CAST(f."fee_ocur_time" AS DATE)) < k_age_restricted."min_age"), false)), false)), false)), false) OR coalesce((coalesce((coalesce((coalesce((coalesce((k_age_restricted."unit" = CAST($p1 AS VARCHAR)), false)), false) AND coalesce((date_sub('year', r_person."brdy", CAST(f."fee_ocur_time" AS DATE)) >= k_age_restricted."max_age"), false)), false) OR coalesce((coalesce((coalesce((k_age_restricted."unit" = CAST($p2 AS VARCHAR)), false)), false) AND coalesce((date_diff('day', r_person."brdy", CAST(f."fee_ocur_time" AS DATE)) >= k_age_restricted."max_age"), false)), false)), false)), false)), false)), false)
 ),
 h AS (

@@ -7,7 +7,7 @@ WITH d AS (
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   
-  WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND ((f."med_list_codg" IN (SELECT "item_a" FROM k_mutually_exclusive)) OR (f."med_list_codg" IN (SELECT "item_b" FROM k_mutually_exclusive)))
+  WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND ((split_part(f."med_list_codg", '-', 1) IN (SELECT "item_a" FROM k_mutually_exclusive)) OR (split_part(f."med_list_codg", '-', 1) IN (SELECT "item_b" FROM k_mutually_exclusive)))
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg", CAST(f."fee_ocur_time" AS DATE)
   HAVING sum(f."cnt") > 0
 ),
@@ -24,7 +24,7 @@ m AS (
   FROM d AS a
   JOIN d AS b ON b.d_inst = a.d_inst AND b.d_mdtrt = a.d_mdtrt AND a.d_item < b.d_item AND b.d_day = a.d_day
   
-  LEFT JOIN k_mutually_exclusive AS k_mutually_exclusive ON k_mutually_exclusive."item_a" = a.d_item AND k_mutually_exclusive."item_b" = b.d_item
+  LEFT JOIN k_mutually_exclusive AS k_mutually_exclusive ON k_mutually_exclusive."item_a" = split_part(a.d_item, '-', 1) AND k_mutually_exclusive."item_b" = split_part(b.d_item, '-', 1)
   WHERE coalesce((coalesce((k_mutually_exclusive."item_a" IS NOT NULL), false)), false)
 ),
 h0 AS (

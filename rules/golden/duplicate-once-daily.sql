@@ -7,7 +7,7 @@ WITH d AS (
   FROM fee_line AS f
   LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
   
-  WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND f."med_list_codg" IN (SELECT "med_list_codg" FROM k_frequency_limits)
+  WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND split_part(f."med_list_codg", '-', 1) IN (SELECT "med_list_codg" FROM k_frequency_limits)
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg", CAST(f."fee_ocur_time" AS DATE)
   HAVING sum(f."cnt") > 0
 ),
@@ -17,7 +17,7 @@ h0 AS (
     CAST(d.d_t AS DATE) AS h_on, json_object(CAST($p9 AS VARCHAR), d.d_cnt, CAST($p10 AS VARCHAR), k_frequency_limits."max_cnt", CAST($p11 AS VARCHAR), k_frequency_limits."per") AS h_evidence
   FROM d
   
-  LEFT JOIN k_frequency_limits AS k_frequency_limits ON k_frequency_limits."med_list_codg" = d.d_item
+  LEFT JOIN k_frequency_limits AS k_frequency_limits ON k_frequency_limits."med_list_codg" = split_part(d.d_item, '-', 1)
   WHERE coalesce((coalesce((coalesce((coalesce((k_frequency_limits."med_list_codg" IS NOT NULL), false)), false) AND coalesce((coalesce((k_frequency_limits."max_cnt" = CAST($p1 AS DOUBLE)), false)), false)), false) AND coalesce((coalesce((d.d_cnt > CAST($p2 AS DOUBLE)), false)), false)), false)
 ),
 hd AS (

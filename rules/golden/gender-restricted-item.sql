@@ -1,6 +1,6 @@
 -- gender-restricted-item v1; params: {"p1":"1","p2":"2","p3":"21","p4":"22","p5":"24","p6":"25","p7":"28","p8":"52","p9":"11","p10":"12","p11":"13","p12":"14","p13":"51","p14":"41","p15":"限","p16":"性使用的","p17":"向另一性别（性别代码 ","p18":"）的参保人收费 ","p19":" 个单位，金额 ","p20":" 元","p21":"person.gend","p22":"list.gend","p23":"list.reason"}
 WITH fl AS MATERIALIZED (
-  SELECT * FROM fee_line AS fl0 WHERE fl0."med_list_codg" IN (SELECT "med_list_codg" FROM k_gender_restricted)
+  SELECT * FROM fee_line AS fl0 WHERE split_part(fl0."med_list_codg", '-', 1) IN (SELECT "med_list_codg" FROM k_gender_restricted)
 ),
 m AS (
   SELECT DISTINCT ON (f."fixmedins_code", f."mdtrt_id", f."feedetl_sn")
@@ -14,8 +14,8 @@ m AS (
     k_gender_restricted."reason" AS _x5
   FROM fl AS f
   LEFT JOIN insured AS r_person ON r_person."psn_no" = f."psn_no"
-  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = f."med_list_codg"
-  LEFT JOIN k_gender_restricted AS k_gender_restricted ON k_gender_restricted."med_list_codg" = f."med_list_codg"
+  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = split_part(f."med_list_codg", '-', 1)
+  LEFT JOIN k_gender_restricted AS k_gender_restricted ON k_gender_restricted."med_list_codg" = split_part(f."med_list_codg", '-', 1)
   WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND (f."cnt" < 0 OR ((f."med_type_class" IN (CAST($p3 AS VARCHAR), CAST($p4 AS VARCHAR), CAST($p5 AS VARCHAR), CAST($p6 AS VARCHAR), CAST($p7 AS VARCHAR), CAST($p8 AS VARCHAR), CAST($p9 AS VARCHAR), CAST($p10 AS VARCHAR), CAST($p11 AS VARCHAR), CAST($p12 AS VARCHAR), CAST($p13 AS VARCHAR), CAST($p14 AS VARCHAR))))) AND coalesce((coalesce((coalesce((coalesce((k_gender_restricted."med_list_codg" IS NOT NULL), false)), false) AND coalesce((coalesce((r_person."gend" IN (CAST($p1 AS VARCHAR), CAST($p2 AS VARCHAR))), false)), false)), false) AND coalesce((coalesce((r_person."gend" IS DISTINCT FROM k_gender_restricted."gend"), false)), false)), false)
 ),
 h AS (

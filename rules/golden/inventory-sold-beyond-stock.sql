@@ -11,7 +11,7 @@ h AS (
   SELECT g.g_0 AS h_inst, '' AS h_psn, '' AS h_mdtrt, '' AS h_dr, 0 AS h_amt,
     concat(coalesce(CAST(r_catalog."name" AS VARCHAR), ''), CAST($p9 AS VARCHAR), coalesce(CASE WHEN contains(CAST(g."m_sold" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(g."m_sold" AS VARCHAR), '0'), '.') ELSE CAST(g."m_sold" AS VARCHAR) END, ''), CAST($p10 AS VARCHAR), coalesce(CASE WHEN contains(CAST(g."m_opening" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(g."m_opening" AS VARCHAR), '0'), '.') ELSE CAST(g."m_opening" AS VARCHAR) END, ''), CAST($p11 AS VARCHAR), coalesce(CASE WHEN contains(CAST(g."m_bought" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(g."m_bought" AS VARCHAR), '0'), '.') ELSE CAST(g."m_bought" AS VARCHAR) END, ''), CAST($p12 AS VARCHAR), coalesce(CASE WHEN contains(CAST(g."m_changed" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(g."m_changed" AS VARCHAR), '0'), '.') ELSE CAST(g."m_changed" AS VARCHAR) END, ''), CAST($p13 AS VARCHAR)) AS h_cont, CAST(g.g_t AS DATE) AS h_on, json_object(CAST($p14 AS VARCHAR), g."m_sold", CAST($p15 AS VARCHAR), g."m_returned", CAST($p16 AS VARCHAR), g."m_opening", CAST($p17 AS VARCHAR), g."m_bought", CAST($p18 AS VARCHAR), g."m_purchase_returned", CAST($p19 AS VARCHAR), g."m_changed") AS h_evidence, g.g_details AS h_details
   FROM g
-  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = g.g_1
+  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = split_part(g.g_1, '-', 1)
   
   WHERE coalesce((coalesce(((g."m_sold" - g."m_returned") > (((coalesce(g."m_opening", CAST($p8 AS DOUBLE)) + g."m_bought") - g."m_purchase_returned") + g."m_changed")), false)), false)
 )

@@ -10,7 +10,7 @@ WITH m AS (
     r_catalog."pric_uplmt_amt" AS _x4,
     f."cnt" AS _x5
   FROM fee_line AS f
-  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = f."med_list_codg"
+  LEFT JOIN catalog AS r_catalog ON r_catalog."med_list_codg" = split_part(f."med_list_codg", '-', 1)
   
   WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND coalesce((coalesce((coalesce((r_catalog."pric_uplmt_amt" IS NOT NULL), false)), false) AND coalesce((coalesce((f."pric" > r_catalog."pric_uplmt_amt"), false)), false)), false)
 ),

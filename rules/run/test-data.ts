@@ -51,10 +51,13 @@ function badRow(
   );
 }
 
+/** A cell as text: a list (a message's child list) as its JSON. */
+const cellText = (v: Row[string]): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+
 /** One test row as the message production would receive for it, or why it cannot be one. */
 function messageOf(table: TableName, row: Row, i: number, yaml: YamlFile): { text: string } | { issue: Issue } {
   const at = ['given', table, i];
-  const infno = row['infno'] === undefined ? DEFAULT_INFNO[table] : String(row['infno']);
+  const infno = row['infno'] === undefined ? DEFAULT_INFNO[table] : cellText(row['infno']);
   const type = infno === undefined ? undefined : MESSAGE_TYPES.get(infno);
   if (!type || type.table !== table)
     return { issue: badRow(yaml, [...at, 'infno'], `交易编号 ${infno ?? '-'} 的消息不落在表 ${table}`, { got: String(infno) }) };
@@ -130,7 +133,7 @@ async function loadReferenceRows(conn: DuckDBConnection, given: RuleTest['given'
     // Line k + 2 of the file is row k of the test (the header is line 1).
     const records = [
       { line: 1, fields: header },
-      ...rows.map((r, k) => ({ line: k + 2, fields: header.map((h) => (r[h] === undefined || r[h] === null ? '' : String(r[h]))) })),
+      ...rows.map((r, k) => ({ line: k + 2, fields: header.map((h) => (r[h] === undefined || r[h] === null ? '' : cellText(r[h]))) })),
     ];
     const parsed = parseRecords(ref, records, TEST_PII_KEY);
     for (const h of parsed.headerIssues) issues.push(badRow(yaml, ['given', table], `表 ${table}: ${formatFinding(h)}`));
