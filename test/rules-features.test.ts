@@ -161,3 +161,91 @@ describe('a stay: every diagnosis (dx_codes) and the length of stay (los_days)',
     expect(await outcomeOf(text, testOf(given, ['visit:H1:V1'], ['visit:H1:V2', 'visit:H1:V3']))).toEqual(PASSED);
   });
 });
+
+describe('pairs within a clock hour or 6 hours, and the catalogue columns of each side', () => {
+  const pairRule = (within: string, conditions: readonly string[], condition: string) =>
+    [
+      ...head('pair'),
+      `  within: ${within}`,
+      '  conditions:',
+      ...conditions.map((c) => `    ${c}`),
+      `  condition: ${condition}`,
+      "vola_cont: '{a.item_name} 与 {b.item_name}'",
+      'triage: 测试',
+      '',
+    ].join('\n');
+  const both = ["ia: a.item = '001201000020000'", "ib: b.item = '001201000030000'"];
+  const given = [
+    '  fee_line:',
+    // V1: 08:10 and 08:50 (one clock hour); V2: 08:50 and 09:10 (two hours, 20 minutes apart);
+    // V3: 08:00 and 15:00 (7 hours); V4: a bare date (its hour unknown) and 08:30.
+    fee('V1', '1', '001201000020000', '2026-01-05 08:10:00'),
+    fee('V1', '2', '001201000030000', '2026-01-05 08:50:00'),
+    fee('V2', '1', '001201000020000', '2026-01-05 08:50:00'),
+    fee('V2', '2', '001201000030000', '2026-01-05 09:10:00'),
+    fee('V3', '1', '001201000020000', '2026-01-05 08:00:00'),
+    fee('V3', '2', '001201000030000', '2026-01-05 15:00:00'),
+    fee('V4', '1', '001201000020000', '2026-01-05'),
+    fee('V4', '2', '001201000030000', '2026-01-05 08:30:00'),
+  ];
+  const refs = (vs: readonly string[]) => vs.map((v) => `fee:H1:${v}:1`);
+
+  it('the same clock hour: lines in one hour, not across an hour boundary, never a bare date', async () => {
+    const text = pairRule('clock_hour', both, 'ia and ib');
+    expect(await outcomeOf(text, testOf(given, refs(['V1']), refs(['V2', 'V3', 'V4'])))).toEqual(PASSED);
+  });
+
+  it('within 6 hours: across an hour boundary too, not 7 hours apart, never a bare date', async () => {
+    const text = pairRule('6_hours', both, 'ia and ib');
+    expect(await outcomeOf(text, testOf(given, refs(['V1', 'V2']), refs(['V3', 'V4'])))).toEqual(PASSED);
+  });
+
+  it('the same day still takes a bare date as that day', async () => {
+    const text = pairRule('day', both, 'ia and ib');
+    const twoDays = [fee('V5', '1', '001201000020000', '2026-01-05'), fee('V5', '2', '001201000030000', '2026-01-06 08:30:00')];
+    expect(await outcomeOf(text, testOf([...given, ...twoDays], refs(['V1', 'V2', 'V3', 'V4']), refs(['V5'])))).toEqual(PASSED);
+  });
+
+  it('reads a side’s catalogue columns (a.list_type, b.pric_uplmt_amt)', async () => {
+    const text = pairRule(
+      'visit',
+      ["nursing: a.med_chrgitm_type = '02' and b.med_chrgitm_type = '02'", 'capped: b.pric_uplmt_amt > 5'],
+      'nursing and capped',
+    );
+    const catalog = [
+      '  catalog:',
+      "    - { med_list_codg: '001201000020000', name: 特级护理, list_type: '201', med_chrgitm_type: '02', pric_uplmt_amt: 8 }",
+      "    - { med_list_codg: '001201000030000', name: Ⅰ级护理, list_type: '201', med_chrgitm_type: '02', pric_uplmt_amt: 6 }",
+      "    - { med_list_codg: '001201000040000', name: Ⅱ级护理, list_type: '201', med_chrgitm_type: '02', pric_uplmt_amt: 4 }",
+    ];
+    // V1: 特级 and Ⅰ级 (b capped at 6) → hit; V2: 特级 with Ⅱ级 (b at 4) → no hit.
+    const rows = [...catalog, ...given.slice(0, 3), fee('V2', '1', '001201000020000'), fee('V2', '2', '001201000040000')];
+    expect(await outcomeOf(text, testOf(rows, refs(['V1']), refs(['V2'])))).toEqual(PASSED);
+  });
+});
+
+describe('a rule in force from and until a day (scope.valid_from, valid_until)', () => {
+  it('judges only the facts dated in force, both days included', async () => {
+    const text = lineRule(["nursing: item = '001201000020000'"], 'nursing').replace(
+      'logic:',
+      "scope:\n  valid_from: '2026-01-05'\n  valid_until: '2026-01-06'\nlogic:",
+    );
+    const given = [
+      '  fee_line:',
+      fee('V1', '1', '001201000020000', '2026-01-04 23:59:00'),
+      fee('V2', '1', '001201000020000', '2026-01-05 00:00:00'),
+      fee('V3', '1', '001201000020000', '2026-01-06 23:59:00'),
+      fee('V4', '1', '001201000020000', '2026-01-07 00:00:00'),
+    ];
+    expect(await outcomeOf(text, testOf(given, ['fee:H1:V2:1', 'fee:H1:V3:1'], ['fee:H1:V1:1', 'fee:H1:V4:1']))).toEqual(PASSED);
+  });
+
+  it('refuses an empty period', () => {
+    const text = lineRule(["nursing: item = '001201000020000'"], 'nursing').replace(
+      'logic:',
+      "scope:\n  valid_from: '2026-02-01'\n  valid_until: '2026-01-01'\nlogic:",
+    );
+    const r = compileText(text, 'feature.yaml');
+    expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(['empty-range']);
+  });
+});

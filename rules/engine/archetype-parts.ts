@@ -1,5 +1,5 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
-import { SETTING_CLASSES, SOURCES, type SourceName } from './columns.js';
+import { SETTING_CLASSES, SOURCES, TIME_OF, type SourceName } from './columns.js';
 import type { Logic, Measure, Rule } from './schema.js';
 import type { Typed } from './columns.js';
 import type { Ctx, Env } from './sql.js';
@@ -101,6 +101,11 @@ export function scopeSql({ ctx, rule }: Parts, env: Env, source: SourceName): st
     const it = col(['person', 'insutype']);
     if (it) out.push(`${it} IN (${list(s.insutypes)})`);
   }
+  if (s.valid_from !== undefined && s.valid_until !== undefined && s.valid_until < s.valid_from)
+    ctx.issue('empty-range', ['scope', 'valid_until'], undefined, `有效期止 ${s.valid_until} 早于有效期起 ${s.valid_from}`, '检查两个日期');
+  const t = col([TIME_OF[source]]);
+  if (t && s.valid_from !== undefined) out.push(`${t} >= CAST(${ctx.params.add(s.valid_from)} AS DATE)`);
+  if (t && s.valid_until !== undefined) out.push(`${t} < CAST(${ctx.params.add(s.valid_until)} AS DATE) + INTERVAL 1 DAY`);
   return out.length ? out.join(' AND ') : 'true';
 }
 

@@ -1,7 +1,8 @@
 import { parseYaml, type Finding, type Issue } from '../../core/diagnostics/index.js';
 import type { KnowledgeName } from '../knowledge.js';
 import type { Parts } from './archetype-parts.js';
-import { line, pair, quantity } from './fee-archetypes.js';
+import { line } from './fee-archetypes.js';
+import { pair, quantity } from './totals.js';
 import { aggregate, interval } from './group-archetypes.js';
 import { related } from './related-archetype.js';
 import { Rule } from './schema.js';

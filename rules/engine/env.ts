@@ -64,9 +64,13 @@ export class NameEnv implements Env {
     private readonly columns: ReadonlyMap<string, Typed>,
     private readonly refs: RefKeys = {},
     private readonly spaces: Readonly<Record<string, ReadonlyMap<string, Typed>>> = {},
-    /** The time a row happened at, for `age_years` / `age_days` (age on that day). */
+    /** The time a row happened at, for `age_years` / `age_days` (age on that day) and knowledge in force then. */
     private readonly time?: string,
   ) {}
+
+  get factTime(): string | undefined {
+    return this.time;
+  }
 
   known = (): readonly string[] => [
     ...this.columns.keys(),

@@ -111,7 +111,8 @@ export function explainRule(c: CompiledRule, knowledgeVersions: Readonly<Record<
   if (s.stages) scope.push(`监管环节 ${s.stages.join('、')}`);
   out.push(`  范围: ${scope.length ? scope.join('; ') : '全部'}`);
   out.push('', `逻辑 (${l.kind}): ${KIND[l.kind]}`);
-  if (l.kind === 'pair') out.push(`  范围: 同一次就诊${l.within === 'day' ? '的同一日' : ''}`);
+  if (l.kind === 'pair')
+    out.push(`  范围: 同一次就诊${{ day: '的同一日', visit: '', clock_hour: '的同一小时', '6_hours': '中相隔 6 小时以内' }[l.within]}`);
   if (l.kind === 'quantity') out.push(`  期间: ${l.per === 'day' ? '同一次就诊的同一日' : '同一次就诊'}; quantity 为冲销后的净数量`);
   if (l.kind === 'interval')
     out.push(

@@ -1,4 +1,3 @@
-import { REF_OF } from './columns.js';
 import { columnsOf, NameEnv, rowRefs } from './env.js';
 import { parseExpr, type Expr } from './expr.js';
 import { LISTS, matchKey, type ListSpec } from './lists.js';
@@ -19,7 +18,7 @@ import {
   type Parts,
 } from './archetype-parts.js';
 
-/** The archetypes over fee lines: per-line limits (`line`), co-occurrence (`pair`), quantity per period (`quantity`). */
+/** The archetype over single fee lines (`line`), and the list semi-join the fee-line archetypes share (`totals.ts` has `pair` and `quantity`). */
 
 /**
  * Lists the rule cannot hit without: `x in list L` lookups reached from `condition` through `and`
@@ -65,7 +64,7 @@ function requiredItemLists(logic: Logic): Map<string, { list: string; column: st
  * senders often leave it out on a reversal, and a reversal of an out-of-scope line only makes its
  * group's net quantity non-positive, which drops the group anyway.
  */
-const feeScope = (scope: string) => (scope === 'true' ? scope : `(f."cnt" < 0 OR (${scope}))`);
+export const feeScope = (scope: string) => (scope === 'true' ? scope : `(f."cnt" < 0 OR (${scope}))`);
 
 /**
  * The fee lines a rule reads: all of them, or — when its condition requires list lookups keyed on
@@ -86,7 +85,7 @@ function feeLines(p: Parts): { cte: string; from: string } {
  * none). A pair's lines play either side, so a side's lists narrow them only when the other side's
  * do too: a line must be able to be an `a` or a `b`.
  */
-const listedWhere = (p: Parts, a: string): string => {
+export const listedWhere = (p: Parts, a: string): string => {
   const required = requiredItemLists(p.rule.logic);
   const all = (side: string) =>
     (required.get(side) ?? [])
@@ -133,139 +132,4 @@ h AS (
   GROUP BY m.k_inst, m.k_mdtrt, m.k_item
   HAVING sum(m.k_cnt) > 0
 )`;
-}
-
-/**
- * Net quantities per visit, item (and day): the shared first step of `pair` and `quantity`. Only
- * items still charged after reversals count. Details (the refs of the lines) are not collected
- * here but only for the hits, by `withDetails`: building a list for each of millions of groups
- * was most of a rule's time on the city.
- */
-function itemTotals(p: Parts, byDay: boolean): string {
-  const { env, where } = feeWhere(p);
-  const day = byDay ? `, CAST(f."fee_ocur_time" AS DATE)` : '';
-  // Totalling reads few columns: an inline semi-join is cheaper here than materialising whole lines.
-  const listed = listedWhere(p, 'f');
-  return `d AS (
-  SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, ${byDay ? 'CAST(f."fee_ocur_time" AS DATE)' : 'CAST(NULL AS DATE)'} AS d_day,
-    any_value(f."psn_no") AS d_psn, any_value(f."med_type_class") AS d_class, any_value(d_cat."name") AS d_name,
-    sum(f."cnt") AS d_cnt, sum(${FEE_AMOUNT('f')}) AS d_amt, count(*) FILTER (WHERE f."cnt" > 0) AS d_lines,
-    min(f."fee_ocur_time") AS d_t, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr
-  FROM fee_line AS f
-  LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
-  ${env.joins()}
-  WHERE ${where}${listed ? ` AND ${listed}` : ''}
-  GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg"${day}
-  HAVING sum(f."cnt") > 0
-)`;
-}
-
-/** The window and scope of the fee lines a totalling rule reads (compiled afresh for each use). */
-function feeWhere(p: Parts): { env: NameEnv; where: string } {
-  const env = new NameEnv(columnsOf('fee_line', 'f'), rowRefs('fee_line', 'f'), {}, `f."fee_ocur_time"`);
-  return { env, where: `${windowSql('f."fee_ocur_time"')} AND ${feeScope(scopeSql(p, env, 'fee_line'))}` };
-}
-
-/**
- * From `h0` (hits without details: a key hk, h_items, h_day or NULL, and the subject) to `h`: the
- * charged lines of each hit's items (in its day, or its visit), through the net-positive groups of
- * `d`, as 违规项.
- */
-function withDetails(p: Parts): string {
-  const { env, where } = feeWhere(p);
-  return `hd AS (
-  SELECT h0.hk, list(${detail(1, REF_OF.fee_line('f'), FEE_AMOUNT('f'))}) AS h_details
-  FROM h0
-  JOIN d ON d.d_inst = h0.h_inst AND d.d_mdtrt = h0.h_mdtrt AND list_contains(h0.h_items, d.d_item) AND (h0.h_day IS NULL OR d.d_day = h0.h_day)
-  JOIN fee_line AS f ON f."fixmedins_code" = d.d_inst AND f."mdtrt_id" = d.d_mdtrt AND f."med_list_codg" = d.d_item
-    AND (d.d_day IS NULL OR CAST(f."fee_ocur_time" AS DATE) = d.d_day)
-  ${env.joins()}
-  WHERE f."cnt" > 0 AND ${where}
-  GROUP BY h0.hk
-),
-h AS (
-  SELECT h0.* EXCLUDE (hk, h_items, h_day), hd.h_details FROM h0 JOIN hd USING (hk)
-)`;
-}
-
-const itemSpace = (a: string): Map<string, Typed> =>
-  new Map<string, Typed>([
-    ['item', { sql: `${a}.d_item`, type: 'text' }],
-    ['med_list_codg', { sql: `${a}.d_item`, type: 'text' }],
-    ['item_name', { sql: `${a}.d_name`, type: 'text' }],
-    ['fee_day', { sql: `${a}.d_day`, type: 'date' }],
-    ['cnt', { sql: `${a}.d_cnt`, type: 'number' }],
-    ['amount', { sql: `${a}.d_amt`, type: 'number' }],
-  ]);
-
-/** Co-occurrence: items `a` and `b` in the same visit (and day); one hit per visit, pair (and day). */
-export function pair(p: Parts & { logic: Kind<'pair'> }): string {
-  const byDay = p.logic.within === 'day';
-  const totals = itemTotals(p, true);
-  const top = new Map<string, Typed>([
-    ['fixmedins_code', { sql: 'a.d_inst', type: 'text' }],
-    ['mdtrt_id', { sql: 'a.d_mdtrt', type: 'text' }],
-    ['psn_no', { sql: 'a.d_psn', type: 'text' }],
-    ['med_type_class', { sql: 'a.d_class', type: 'text' }],
-  ]);
-  const env = new NameEnv(
-    top,
-    { person: 'a.d_psn', inst: 'a.d_inst', visit: ['a.d_inst', 'a.d_mdtrt'] },
-    { a: itemSpace('a'), b: itemSpace('b') },
-  );
-  const cond = conditionSql(p, env);
-  const amount = exprOr(p, p.rule.amount, ['amount'], env, 'least(a.d_amt, b.d_amt)');
-  const proj = new Projector();
-  const lifted = new LiftedEnv(new Map([['amount', { sql: 'sum(m.k_amt)', type: 'number' }]]), env, proj, 'm');
-  const cont = template(p, lifted, (t) => t.sql);
-  const evidence = evidenceSql(p, lifted, (t) => t.sql);
-  return `${totals},
-m AS (
-  SELECT a.d_inst AS k_inst, a.d_mdtrt AS k_mdtrt, a.d_psn AS k_psn, a.d_item AS k_a, b.d_item AS k_b, a.d_day AS k_day,
-    least(a.d_t, b.d_t) AS k_t, coalesce(a.d_dr, b.d_dr) AS k_dr, ${amount} AS k_amt${proj.select()}
-  FROM d AS a
-  JOIN d AS b ON b.d_inst = a.d_inst AND b.d_mdtrt = a.d_mdtrt AND a.d_item < b.d_item${byDay ? ' AND b.d_day = a.d_day' : ''}
-  ${env.joins()}
-  ${p.ctx.listJoins()}
-  WHERE ${cond}
-),
-h0 AS (
-  SELECT row_number() OVER () AS hk, [m.k_a, m.k_b] AS h_items, ${byDay ? 'm.k_day' : 'CAST(NULL AS DATE)'} AS h_day,
-    m.k_inst AS h_inst, any_value(m.k_psn) AS h_psn, m.k_mdtrt AS h_mdtrt, min(m.k_dr) AS h_dr, sum(m.k_amt) AS h_amt,
-    ${cont} AS h_cont, CAST(min(m.k_t) AS DATE) AS h_on, ${evidence} AS h_evidence
-  FROM m
-  GROUP BY m.k_inst, m.k_mdtrt, m.k_a, m.k_b${byDay ? ', m.k_day' : ''}
-),
-${withDetails(p)}`;
-}
-
-/** Quantity per period: the net quantity of an item in a visit (or one day of it) against a limit. */
-export function quantity(p: Parts & { logic: Kind<'quantity'> }): string {
-  const byDay = p.logic.per === 'day';
-  const own = itemSpace('d');
-  own.delete('cnt');
-  own.set('quantity', { sql: 'd.d_cnt', type: 'number' });
-  own.set('lines', { sql: 'd.d_lines', type: 'number' });
-  own.set('fixmedins_code', { sql: 'd.d_inst', type: 'text' });
-  own.set('mdtrt_id', { sql: 'd.d_mdtrt', type: 'text' });
-  own.set('psn_no', { sql: 'd.d_psn', type: 'text' });
-  own.set('med_type_class', { sql: 'd.d_class', type: 'text' });
-  if (!byDay) own.delete('fee_day');
-  const env = new NameEnv(own, { person: 'd.d_psn', inst: 'd.d_inst', visit: ['d.d_inst', 'd.d_mdtrt'] });
-  const totals = itemTotals(p, byDay);
-  const cond = conditionSql(p, env);
-  const amount = exprOr(p, p.rule.amount, ['amount'], env, 'd.d_amt');
-  const cont = template(p, env, (t) => t.sql);
-  const evidence = evidenceSql(p, env, (t) => t.sql);
-  return `${totals},
-h0 AS (
-  SELECT row_number() OVER () AS hk, [d.d_item] AS h_items, d.d_day AS h_day,
-    d.d_inst AS h_inst, d.d_psn AS h_psn, d.d_mdtrt AS h_mdtrt, d.d_dr AS h_dr, ${amount} AS h_amt, ${cont} AS h_cont,
-    CAST(d.d_t AS DATE) AS h_on, ${evidence} AS h_evidence
-  FROM d
-  ${env.joins()}
-  ${p.ctx.listJoins()}
-  WHERE ${cond}
-),
-${withDetails(p)}`;
 }

@@ -18,11 +18,20 @@ export interface ListJoin {
   readonly keys: readonly string[];
   /** The name the rule gave this lookup (`in list bundles as ba`), if any. */
   readonly named?: string;
+  /** When the looked-up fact happened, for lists whose entries carry validity dates. */
+  readonly time?: string;
 }
 
 /** A lookup's identity: its list and its key expression without positions (`a.item` is `a.item` wherever it is written). */
 const lookupKey = (list: string, arg: Expr, named?: string): string =>
   `${list} ${named ?? ''} ${JSON.stringify(arg, (k, v: unknown) => (k === 'at' || k === 'listAt' ? undefined : v))}`;
+
+/** An entry in force on the fact's day: `valid_from` ≤ day ≤ `valid_until`, either bound open when empty. */
+const validity = (l: ListJoin): string => {
+  if (l.spec.columns['valid_from'] !== 'date' || l.time === undefined) return '';
+  const day = `CAST(${l.time} AS DATE)`;
+  return ` AND (${l.alias}."valid_from" IS NULL OR ${day} >= ${l.alias}."valid_from") AND (${l.alias}."valid_until" IS NULL OR ${day} <= ${l.alias}."valid_until")`;
+};
 
 export class Lookups {
   private readonly joins = new Map<string, ListJoin>();
@@ -37,13 +46,20 @@ export class Lookups {
    * if any; a second registration of the same lookup is a no-op. Returns whether the rule's name
    * was already taken by another lookup.
    */
-  add(list: string, spec: ListSpec, arg: Expr, keys: () => readonly string[], named?: string): { clash: boolean } {
+  add(list: string, spec: ListSpec, arg: Expr, keys: () => readonly string[], named?: string, time?: string): { clash: boolean } {
     const id = lookupKey(list, arg, named);
     if (this.joins.has(id)) return { clash: false };
     const clash = named !== undefined && [...this.joins.values()].some((j) => j.named === named);
     const earlier = this.of(list).length;
-    const join = { name: list, spec, alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName, keys: keys() };
-    this.joins.set(id, named === undefined ? join : { ...join, named });
+    const join: ListJoin = {
+      name: list,
+      spec,
+      alias: earlier ? `${spec.sqlName}_${earlier + 1}` : spec.sqlName,
+      keys: keys(),
+      ...(named === undefined ? {} : { named }),
+      ...(time === undefined ? {} : { time }),
+    };
+    this.joins.set(id, join);
     return { clash };
   }
 
@@ -63,7 +79,7 @@ export class Lookups {
         (l) =>
           `LEFT JOIN ${l.spec.sqlName} AS ${l.alias} ON ${l.spec.key
             .map((k, i) => `${l.alias}."${k}" = ${isCodeKey(k) ? matchKey(l.spec.matching, l.keys[i] as string) : l.keys[i]}`)
-            .join(' AND ')}`,
+            .join(' AND ')}${validity(l)}`,
       )
       .join('\n  ');
   }

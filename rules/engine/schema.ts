@@ -27,12 +27,17 @@ export const Insutype = codeEnum(INSUTYPE);
 export const HospLevel = codeEnum(HOSP_LV);
 export const MedTypeClass = codeEnum(MED_TYPE);
 
+const IsoDay = z.iso.date('日期: YYYY-MM-DD');
+
 export const Scope = z.strictObject({
   settings: z.array(Setting).min(1).optional(),
   stages: z.array(Stage).min(1).optional(),
   insutypes: z.array(Insutype).min(1).optional(),
   hosp_levels: z.array(HospLevel).min(1).optional(),
   med_type_classes: z.array(MedTypeClass).min(1).optional(),
+  /** The rule is in force from / until these days (inclusive): a fact dated outside is not judged by it. */
+  valid_from: IsoDay.optional(),
+  valid_until: IsoDay.optional(),
 });
 
 /** Per-line limit: fee lines for which `condition` holds; one hit per visit and item. */
@@ -47,7 +52,8 @@ const LineLogic = z.strictObject({
 const PairLogic = z.strictObject({
   kind: z.literal('pair'),
   source: z.literal('fee_line').default('fee_line'),
-  within: z.enum(['day', 'visit']),
+  /** 同一日, 同一次就诊, 同一小时 (the same clock hour), 6小时 (within 6 hours of each other). */
+  within: z.enum(['day', 'visit', 'clock_hour', '6_hours']),
   conditions: Conditions,
   condition: Expr,
 });

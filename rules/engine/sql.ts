@@ -32,6 +32,8 @@ export interface Env {
   readonly known: () => readonly string[];
   /** For an env one level above the rows (a group): how a row-level value (a list column) is reached. */
   readonly lift?: (row: Typed) => Typed;
+  /** When the row's fact happened: a list whose entries carry validity dates is looked up as in force then. */
+  readonly factTime?: string | undefined;
 }
 
 /**
@@ -99,7 +101,7 @@ export class Ctx {
           );
           return;
         }
-        const { clash } = this.lookups.add(n.list, spec, n.arg, () => parts.map((p) => this.expr(p, env, path).sql), n.alias);
+        const { clash } = this.lookups.add(n.list, spec, n.arg, () => parts.map((p) => this.expr(p, env, path).sql), n.alias, env.factTime);
         if (clash) this.issue('duplicate-name', path, n.at, `查表名 ${n.alias ?? ''} 已用于另一次查表`, '给每次查表起不同的名字');
         else if (
           n.alias &&

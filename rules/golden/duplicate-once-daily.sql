@@ -1,19 +1,19 @@
 -- duplicate-once-daily v1; params: {"p1":1,"p2":1,"p3":1,"p4":" ","p5":"收取 ","p6":" 次，限收 1 次（","p7":"），多收 ","p8":" 元","p9":"quantity","p10":"list.max_cnt","p11":"list.per"}
 WITH d AS (
-  SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, CAST(f."fee_ocur_time" AS DATE) AS d_day,
+  SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, date_trunc('day', f."fee_ocur_time") AS d_slot,
     any_value(f."psn_no") AS d_psn, any_value(f."med_type_class") AS d_class, any_value(d_cat."name") AS d_name,
     sum(f."cnt") AS d_cnt, sum(coalesce(f."inscp_amt", f."det_item_fee_sumamt")) AS d_amt, count(*) FILTER (WHERE f."cnt" > 0) AS d_lines,
-    min(f."fee_ocur_time") AS d_t, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr
+    min(f."fee_ocur_time") AS d_t, max(f."fee_ocur_time") FILTER (WHERE f."cnt" > 0) AS d_tmax, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr
   FROM fee_line AS f
-  LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
+  LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = split_part(f."med_list_codg", '-', 1)
   
   WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND split_part(f."med_list_codg", '-', 1) IN (SELECT "med_list_codg" FROM k_frequency_limits)
-  GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg", CAST(f."fee_ocur_time" AS DATE)
+  GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg", date_trunc('day', f."fee_ocur_time")
   HAVING sum(f."cnt") > 0
 ),
 h0 AS (
-  SELECT row_number() OVER () AS hk, [d.d_item] AS h_items, d.d_day AS h_day,
-    d.d_inst AS h_inst, d.d_psn AS h_psn, d.d_mdtrt AS h_mdtrt, d.d_dr AS h_dr, ((d.d_amt * (d.d_cnt - CAST($p3 AS DOUBLE))) / nullif(d.d_cnt, 0)) AS h_amt, concat(coalesce(CAST(d.d_day AS VARCHAR), ''), CAST($p4 AS VARCHAR), coalesce(CAST(d.d_name AS VARCHAR), ''), CAST($p5 AS VARCHAR), coalesce(CASE WHEN contains(CAST(d.d_cnt AS VARCHAR), '.') THEN rtrim(rtrim(CAST(d.d_cnt AS VARCHAR), '0'), '.') ELSE CAST(d.d_cnt AS VARCHAR) END, ''), CAST($p6 AS VARCHAR), coalesce(CAST(k_frequency_limits."reason" AS VARCHAR), ''), CAST($p7 AS VARCHAR), coalesce(CASE WHEN contains(CAST(d.d_amt AS VARCHAR), '.') THEN rtrim(rtrim(CAST(d.d_amt AS VARCHAR), '0'), '.') ELSE CAST(d.d_amt AS VARCHAR) END, ''), CAST($p8 AS VARCHAR)) AS h_cont,
+  SELECT row_number() OVER () AS hk, [{'item': d.d_item, 'slot': d.d_slot}] AS h_keys,
+    d.d_inst AS h_inst, d.d_psn AS h_psn, d.d_mdtrt AS h_mdtrt, d.d_dr AS h_dr, ((d.d_amt * (d.d_cnt - CAST($p3 AS DOUBLE))) / nullif(d.d_cnt, 0)) AS h_amt, concat(coalesce(CAST(CAST(d.d_slot AS DATE) AS VARCHAR), ''), CAST($p4 AS VARCHAR), coalesce(CAST(d.d_name AS VARCHAR), ''), CAST($p5 AS VARCHAR), coalesce(CASE WHEN contains(CAST(d.d_cnt AS VARCHAR), '.') THEN rtrim(rtrim(CAST(d.d_cnt AS VARCHAR), '0'), '.') ELSE CAST(d.d_cnt AS VARCHAR) END, ''), CAST($p6 AS VARCHAR), coalesce(CAST(k_frequency_limits."reason" AS VARCHAR), ''), CAST($p7 AS VARCHAR), coalesce(CASE WHEN contains(CAST(d.d_amt AS VARCHAR), '.') THEN rtrim(rtrim(CAST(d.d_amt AS VARCHAR), '0'), '.') ELSE CAST(d.d_amt AS VARCHAR) END, ''), CAST($p8 AS VARCHAR)) AS h_cont,
     CAST(d.d_t AS DATE) AS h_on, json_object(CAST($p9 AS VARCHAR), d.d_cnt, CAST($p10 AS VARCHAR), k_frequency_limits."max_cnt", CAST($p11 AS VARCHAR), k_frequency_limits."per") AS h_evidence
   FROM d
   
@@ -23,15 +23,16 @@ h0 AS (
 hd AS (
   SELECT h0.hk, list({'vola_item_type': 1, 'ref': 'fee:' || f."fixmedins_code" || ':' || f."mdtrt_id" || ':' || f."feedetl_sn", 'amount': CAST(coalesce(f."inscp_amt", f."det_item_fee_sumamt") AS DECIMAL(16,2))}) AS h_details
   FROM h0
-  JOIN d ON d.d_inst = h0.h_inst AND d.d_mdtrt = h0.h_mdtrt AND list_contains(h0.h_items, d.d_item) AND (h0.h_day IS NULL OR d.d_day = h0.h_day)
+  JOIN d ON d.d_inst = h0.h_inst AND d.d_mdtrt = h0.h_mdtrt
+    AND len(list_filter(h0.h_keys, k -> k.item = d.d_item AND (k.slot IS NULL OR k.slot = d.d_slot))) > 0
   JOIN fee_line AS f ON f."fixmedins_code" = d.d_inst AND f."mdtrt_id" = d.d_mdtrt AND f."med_list_codg" = d.d_item
-    AND (d.d_day IS NULL OR CAST(f."fee_ocur_time" AS DATE) = d.d_day)
+    AND (d.d_slot IS NULL OR date_trunc('day', f."fee_ocur_time") = d.d_slot)
   
   WHERE f."cnt" > 0 AND (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true
   GROUP BY h0.hk
 ),
 h AS (
-  SELECT h0.* EXCLUDE (hk, h_items, h_day), hd.h_details FROM h0 JOIN hd USING (hk)
+  SELECT h0.* EXCLUDE (hk, h_keys), hd.h_details FROM h0 JOIN hd USING (hk)
 )
 SELECT * FROM (
   SELECT sha256(CAST($rule_id AS VARCHAR) || chr(10) || array_to_string(list_sort(list_distinct([x.ref FOR x IN h_details IF x.vola_item_type = 1])), chr(10))) AS jr_id,

@@ -1,18 +1,18 @@
 -- excess-days-supply v1; params: {"p1":"一次开具 ","p2":" 个单位，超过限量 ","p3":"（每日 ","p4":" × ","p5":" 天），超出部分 ","p6":" 元","p7":"quantity","p8":"list.max_units","p9":"med_type_class"}
 WITH d AS (
-  SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, CAST(NULL AS DATE) AS d_day,
+  SELECT f."fixmedins_code" AS d_inst, f."mdtrt_id" AS d_mdtrt, f."med_list_codg" AS d_item, CAST(NULL AS TIMESTAMP) AS d_slot,
     any_value(f."psn_no") AS d_psn, any_value(f."med_type_class") AS d_class, any_value(d_cat."name") AS d_name,
     sum(f."cnt") AS d_cnt, sum(coalesce(f."inscp_amt", f."det_item_fee_sumamt")) AS d_amt, count(*) FILTER (WHERE f."cnt" > 0) AS d_lines,
-    min(f."fee_ocur_time") AS d_t, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr
+    min(f."fee_ocur_time") AS d_t, max(f."fee_ocur_time") FILTER (WHERE f."cnt" > 0) AS d_tmax, min(f."bilg_dr_codg") FILTER (WHERE f."cnt" > 0) AS d_dr
   FROM fee_line AS f
-  LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = f."med_list_codg"
+  LEFT JOIN catalog AS d_cat ON d_cat."med_list_codg" = split_part(f."med_list_codg", '-', 1)
   
   WHERE (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND f."med_list_codg" IN (SELECT "med_list_codg" FROM k_days_supply)
   GROUP BY f."fixmedins_code", f."mdtrt_id", f."med_list_codg"
   HAVING sum(f."cnt") > 0
 ),
 h0 AS (
-  SELECT row_number() OVER () AS hk, [d.d_item] AS h_items, d.d_day AS h_day,
+  SELECT row_number() OVER () AS hk, [{'item': d.d_item, 'slot': d.d_slot}] AS h_keys,
     d.d_inst AS h_inst, d.d_psn AS h_psn, d.d_mdtrt AS h_mdtrt, d.d_dr AS h_dr, ((d.d_amt * (d.d_cnt - k_days_supply."max_units")) / nullif(d.d_cnt, 0)) AS h_amt, concat(coalesce(CAST(d.d_name AS VARCHAR), ''), CAST($p1 AS VARCHAR), coalesce(CASE WHEN contains(CAST(d.d_cnt AS VARCHAR), '.') THEN rtrim(rtrim(CAST(d.d_cnt AS VARCHAR), '0'), '.') ELSE CAST(d.d_cnt AS VARCHAR) END, ''), CAST($p2 AS VARCHAR), coalesce(CASE WHEN contains(CAST(k_days_supply."max_units" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(k_days_supply."max_units" AS VARCHAR), '0'), '.') ELSE CAST(k_days_supply."max_units" AS VARCHAR) END, ''), CAST($p3 AS VARCHAR), coalesce(CASE WHEN contains(CAST(k_days_supply."max_daily_units" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(k_days_supply."max_daily_units" AS VARCHAR), '0'), '.') ELSE CAST(k_days_supply."max_daily_units" AS VARCHAR) END, ''), CAST($p4 AS VARCHAR), coalesce(CASE WHEN contains(CAST(k_days_supply."max_days" AS VARCHAR), '.') THEN rtrim(rtrim(CAST(k_days_supply."max_days" AS VARCHAR), '0'), '.') ELSE CAST(k_days_supply."max_days" AS VARCHAR) END, ''), CAST($p5 AS VARCHAR), coalesce(CASE WHEN contains(CAST(d.d_amt AS VARCHAR), '.') THEN rtrim(rtrim(CAST(d.d_amt AS VARCHAR), '0'), '.') ELSE CAST(d.d_amt AS VARCHAR) END, ''), CAST($p6 AS VARCHAR)) AS h_cont,
     CAST(d.d_t AS DATE) AS h_on, json_object(CAST($p7 AS VARCHAR), d.d_cnt, CAST($p8 AS VARCHAR), k_days_supply."max_units", CAST($p9 AS VARCHAR), d.d_class) AS h_evidence
   FROM d
@@ -23,15 +23,16 @@ h0 AS (
 hd AS (
   SELECT h0.hk, list({'vola_item_type': 1, 'ref': 'fee:' || f."fixmedins_code" || ':' || f."mdtrt_id" || ':' || f."feedetl_sn", 'amount': CAST(coalesce(f."inscp_amt", f."det_item_fee_sumamt") AS DECIMAL(16,2))}) AS h_details
   FROM h0
-  JOIN d ON d.d_inst = h0.h_inst AND d.d_mdtrt = h0.h_mdtrt AND list_contains(h0.h_items, d.d_item) AND (h0.h_day IS NULL OR d.d_day = h0.h_day)
+  JOIN d ON d.d_inst = h0.h_inst AND d.d_mdtrt = h0.h_mdtrt
+    AND len(list_filter(h0.h_keys, k -> k.item = d.d_item AND (k.slot IS NULL OR k.slot = d.d_slot))) > 0
   JOIN fee_line AS f ON f."fixmedins_code" = d.d_inst AND f."mdtrt_id" = d.d_mdtrt AND f."med_list_codg" = d.d_item
-    AND (d.d_day IS NULL OR CAST(f."fee_ocur_time" AS DATE) = d.d_day)
+    AND (d.d_slot IS NULL OR CAST(NULL AS TIMESTAMP) = d.d_slot)
   
   WHERE f."cnt" > 0 AND (CAST($since AS DATE) IS NULL OR f."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR f."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true
   GROUP BY h0.hk
 ),
 h AS (
-  SELECT h0.* EXCLUDE (hk, h_items, h_day), hd.h_details FROM h0 JOIN hd USING (hk)
+  SELECT h0.* EXCLUDE (hk, h_keys), hd.h_details FROM h0 JOIN hd USING (hk)
 )
 SELECT * FROM (
   SELECT sha256(CAST($rule_id AS VARCHAR) || chr(10) || array_to_string(list_sort(list_distinct([x.ref FOR x IN h_details IF x.vola_item_type = 1])), chr(10))) AS jr_id,

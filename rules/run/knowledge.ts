@@ -10,7 +10,7 @@ import type { Knowledge } from '../knowledge.js';
 export async function loadLists(conn: DuckDBConnection, knowledge: Knowledge): Promise<void> {
   for (const spec of Object.values(LISTS)) {
     const cols = Object.entries(spec.columns);
-    const ddl = cols.map(([name, type]) => `"${name}" ${type === 'number' ? 'DOUBLE' : 'VARCHAR'}`).join(', ');
+    const ddl = cols.map(([name, type]) => `"${name}" ${type === 'number' ? 'DOUBLE' : type === 'date' ? 'DATE' : 'VARCHAR'}`).join(', ');
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${spec.sqlName} (${ddl})`);
     const rows = spec.rows(knowledge);
     const placeholders = cols.map((_, i) => `$${i + 1}`).join(', ');
