@@ -117,6 +117,16 @@ const ScopeRestricted = z
       customIssue(ctx, 'min_hosp_lv 与 med_type_classes 至少要有一个', { code: 'missing-bound' }, ['min_hosp_lv']);
   });
 
+/**
+ * 法定节假日与调休 (the State Council's yearly holiday notices): `holiday` days off, `workday`
+ * weekend days worked instead. Rules read it as a calendar (`fee_day in list calendar`).
+ */
+const CalendarDay = z.strictObject({
+  day: z.iso.date('日期: YYYY-MM-DD'),
+  kind: z.enum(['holiday', 'workday']),
+  name: z.string().min(2).max(20),
+});
+
 function table<E extends z.ZodType>(entry: E) {
   return z.strictObject({ version: z.int().positive(), description: z.string().min(2), entries: z.array(entry).min(1) });
 }
@@ -129,6 +139,7 @@ export const KNOWLEDGE_SCHEMAS = {
   'frequency-limits': table(FrequencyLimit),
   'days-supply': table(DaysSupply),
   'scope-restricted': table(ScopeRestricted),
+  calendar: table(CalendarDay),
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -145,6 +156,7 @@ const KEYS: Readonly<Record<string, { readonly field: string; readonly of: (e: R
   bundles: { field: 'med_list_codg', of: code },
   'days-supply': { field: 'med_list_codg', of: code },
   'scope-restricted': { field: 'med_list_codg', of: code },
+  calendar: { field: 'day', of: (e) => str(e['day']) },
   'frequency-limits': { field: 'med_list_codg', of: (e) => (code(e) === undefined ? undefined : `${code(e)}|${str(e['per']) ?? ''}`) },
   'mutually-exclusive': {
     field: 'items',

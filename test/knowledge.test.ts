@@ -25,6 +25,7 @@ describe('knowledge tables', () => {
     expect(KNOWLEDGE_NAMES).toEqual([
       'age-restricted',
       'bundles',
+      'calendar',
       'days-supply',
       'frequency-limits',
       'gender-restricted',

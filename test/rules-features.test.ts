@@ -249,3 +249,17 @@ describe('a rule in force from and until a day (scope.valid_from, valid_until)',
     expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(['empty-range']);
   });
 });
+
+describe('the holiday calendar (knowledge table calendar)', () => {
+  it('finds charges dated on a legal holiday, not on a 调休 working weekend', async () => {
+    const text = lineRule(['listed: fee_day in list calendar', "off: list.kind = 'holiday'"], 'listed and off', '{list.name}');
+    const given = [
+      '  fee_line:',
+      // 2026-02-17 is in 春节; 2026-02-14 (a Saturday) is worked instead; 2026-02-10 an ordinary Tuesday.
+      fee('V1', '1', '001201000020000', '2026-02-17 10:00:00'),
+      fee('V2', '1', '001201000020000', '2026-02-14 10:00:00'),
+      fee('V3', '1', '001201000020000', '2026-02-10 10:00:00'),
+    ];
+    expect(await outcomeOf(text, testOf(given, ['fee:H1:V1:1'], ['fee:H1:V2:1', 'fee:H1:V3:1']))).toEqual(PASSED);
+  });
+});

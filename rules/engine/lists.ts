@@ -145,6 +145,14 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
         e.reason,
       ]),
   },
+  calendar: {
+    table: 'calendar',
+    sqlName: 'k_calendar',
+    key: ['day'],
+    columns: { day: 'date', kind: 'text', name: 'text' },
+    gloss: '法定节假日与调休日 (kind: holiday 放假 / workday 调休上班; name: 节日名)',
+    rows: (k) => k.calendar.entries.map((e) => [e.day, e.kind, e.name]),
+  },
 };
 
 export const LIST_NAMES = Object.keys(LISTS).sort();
