@@ -43,7 +43,7 @@ describe('rules test', () => {
   });
 
   it('fails when a rule is broken: transfers no longer excluded from split admissions', async () => {
-    const file = path.join(LIBRARY_DIR, 'split-admission.yaml');
+    const file = path.join(LIBRARY_DIR, 'stays', 'split-admission.yaml');
     const broken = readText(file).replace('and not transfer', "and transfer is not null or prev.dscg_way = '2'");
     const c = compileText(broken, file);
     if (!c.ok) throw new Error(JSON.stringify(c.issues));
@@ -54,7 +54,7 @@ describe('rules test', () => {
   });
 
   it('fails when a rule is broken: the other sex check inverted', async () => {
-    const file = path.join(LIBRARY_DIR, 'gender-restricted-item.yaml');
+    const file = path.join(LIBRARY_DIR, 'restrictions', 'gender-restricted-item.yaml');
     const c = compileText(readText(file).replace('person.gend <> list.gend', 'person.gend = list.gend'), file);
     if (!c.ok) throw new Error('did not compile');
     const o = await runRuleTest(c.compiled, readText(testFileOf(file, 'gender-restricted-item')), 't', knowledge);
@@ -68,12 +68,12 @@ describe('rules test', () => {
   it('the CLI exits 1 on a broken rule and prints the rows it missed and the rows it should not have hit', () => {
     const dir = path.join(tmp, 'broken-library');
     mkdirSync(dir, { recursive: true });
-    const text = readText(path.join(LIBRARY_DIR, 'gender-restricted-item.yaml')).replace(
+    const text = readText(path.join(LIBRARY_DIR, 'restrictions', 'gender-restricted-item.yaml')).replace(
       'person.gend <> list.gend',
       'person.gend = list.gend',
     );
     writeFileSync(path.join(dir, 'gender-restricted-item.yaml'), text);
-    writeFileSync(path.join(dir, 'gender-restricted-item.test.yaml'), readText(path.join(LIBRARY_DIR, 'gender-restricted-item.test.yaml')));
+    writeFileSync(path.join(dir, 'gender-restricted-item.test.yaml'), readText(path.join(LIBRARY_DIR, 'restrictions', 'gender-restricted-item.test.yaml')));
     const r = runCli(['rules', 'test', '--dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/gender-restricted-item\s+0\s+1\s+1\s+失败/);
@@ -91,7 +91,7 @@ describe('rules test', () => {
 
 /** Three rules' test rows, merged into one store (their keys do not collide: H/V numbers per file differ by table). */
 async function loadAllTestRows(store: Store): Promise<void> {
-  for (const id of ['gender-restricted-item', 'split-admission', 'inventory-sold-beyond-stock']) {
+  for (const id of ['restrictions/gender-restricted-item', 'stays/split-admission', 'pharmacy/inventory-sold-beyond-stock']) {
     const file = path.join(LIBRARY_DIR, `${id}.test.yaml`);
     const t = parseYaml(readFileSync(file, 'utf8'), file, RuleTest);
     if (!t.ok) throw new Error(t.issues.map(formatIssue).join('\n'));

@@ -33,10 +33,10 @@ function shipped() {
 }
 
 const GOLDEN = path.join(PACKAGE_ROOT, 'rules', 'golden');
-/** The rules of the library by file name (`<id>.yaml`), read without the code under test. */
-const RULE_IDS = readdirSync(path.join(PACKAGE_ROOT, 'rules', 'library'))
+/** The rules of the library by file name (`<category>/<id>.yaml`), read without the code under test. */
+const RULE_IDS = readdirSync(path.join(PACKAGE_ROOT, 'rules', 'library'), { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml'))
-  .map((f) => f.slice(0, -'.yaml'.length))
+  .map((f) => path.basename(f, '.yaml'))
   .sort();
 
 describe('expressions', () => {

@@ -23,15 +23,18 @@ export interface LoadedRule {
 
 const isRuleFile = (f: string) => (f.endsWith('.yaml') || f.endsWith('.yml')) && !/\.test\.ya?ml$/.test(f);
 
-/** Rule files under `paths` (directories: their `*.yaml` but `*.test.yaml`, in name order). */
+/**
+ * Rule files under `paths`: a directory gives its `*.yaml` but `*.test.yaml`, and those of its
+ * category folders (`library/<category>/<id>.yaml`), in path order.
+ */
 export function ruleFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (!existsSync(p)) throw new FundwatchError('usage', `找不到 ${p}`);
     if (statSync(p).isDirectory())
       out.push(
-        ...readdirSync(p)
-          .filter(isRuleFile)
+        ...readdirSync(p, { recursive: true, encoding: 'utf8' })
+          .filter((f) => isRuleFile(f) && statSync(path.join(p, f)).isFile())
           .sort()
           .map((f) => path.join(p, f)),
       );
