@@ -73,7 +73,10 @@ describe('rules test', () => {
       'person.gend = list.gend',
     );
     writeFileSync(path.join(dir, 'gender-restricted-item.yaml'), text);
-    writeFileSync(path.join(dir, 'gender-restricted-item.test.yaml'), readText(path.join(LIBRARY_DIR, 'restrictions', 'gender-restricted-item.test.yaml')));
+    writeFileSync(
+      path.join(dir, 'gender-restricted-item.test.yaml'),
+      readText(path.join(LIBRARY_DIR, 'restrictions', 'gender-restricted-item.test.yaml')),
+    );
     const r = runCli(['rules', 'test', '--dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/gender-restricted-item\s+0\s+1\s+1\s+失败/);

@@ -13,7 +13,7 @@ import { tempDir } from './support/temp.js';
 /**
  * The first rule set on a generated town (≈ 500 thousand fee lines over 30 days), generated,
  * loaded and ingested as a user would, then detected and scored against the generator's labels
- * with the contract §7 scorecard: recall ≥ 0.9 for every pattern the rule set covers, and no hit
+ * with the contract §7 scorecard: recall and precision ≥ 0.9 for every pattern the rule library covers, and no hit
  * on their honest look-alikes (hard negatives).
  */
 
@@ -44,10 +44,10 @@ afterAll(async () => {
   await store?.close();
 });
 
-describe('first rule set on a generated town (seed 13)', () => {
-  it('covers the seven policy areas of the issue', () => {
+describe('the rule library on a generated town (seed 13)', () => {
+  it('covers at least the seven policy areas of the first rule set', () => {
     expect(PATTERNS).toEqual(
-      [
+      expect.arrayContaining([
         'age-restricted',
         'duplicate-charge',
         'excess-quantity',
@@ -55,14 +55,15 @@ describe('first rule set on a generated town (seed 13)', () => {
         'inventory-mismatch',
         'over-price',
         'split-admission',
-      ].sort(),
+      ]),
     );
   });
 
-  it.each(PATTERNS)('%s: recall ≥ 0.9 on the labels, no hit on its look-alikes', (pattern) => {
+  it.each(PATTERNS)('%s: recall and precision ≥ 0.9 on the labels, no hit on its look-alikes', (pattern) => {
     const s = card.patterns.find((p) => p.pattern === pattern);
     expect(s?.labels, 'labels of the pattern in this town').toBeGreaterThan(0);
     expect(s?.recall ?? 0).toBeGreaterThanOrEqual(0.9);
+    expect(s?.precision ?? 0).toBeGreaterThanOrEqual(0.9);
     expect(s?.lookalikeFalsePositives).toBe(0);
     expect(card.lookalikeFalsePositives.filter((f) => f.pattern === pattern)).toEqual([]);
   });

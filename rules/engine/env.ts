@@ -137,7 +137,7 @@ export class NameEnv implements Env {
     // The items of the visit (or its day) whose net quantity is still positive after reversals.
     const items = (day: boolean) =>
       `(SELECT i_inst, i_mdtrt${day ? ', i_day' : ''}, list(i_item) AS items FROM (
-          SELECT "fixmedins_code" AS i_inst, "mdtrt_id" AS i_mdtrt${day ? ', CAST("fee_ocur_time" AS DATE) AS i_day' : ''}, "med_list_codg" AS i_item
+          SELECT "fixmedins_code" AS i_inst, "mdtrt_id" AS i_mdtrt${day ? ', CAST("fee_ocur_time" AS DATE) AS i_day' : ''}, split_part("med_list_codg", '-', 1) AS i_item
           FROM fee_line GROUP BY ALL HAVING sum("cnt") > 0) GROUP BY ALL)`;
     if (this.used.has('visit_items') && v)
       out.push(`LEFT JOIN ${items(false)} AS r_vitems ON r_vitems.i_inst = ${v[0]} AND r_vitems.i_mdtrt = ${v[1]}`);

@@ -1,3 +1,4 @@
+import { FUNCTIONS } from './functions.js';
 import { ITEMS } from './env.js';
 import { PATTERNS } from '../../contract/patterns.js';
 import { SETTING_CLASSES, SOURCES } from './columns.js';
@@ -57,7 +58,7 @@ export function readExpr(e: Expr): string {
     case 'ref':
       return gloss(e.path);
     case 'call':
-      return `${e.fn}(${e.args.map(readExpr).join(', ')})`;
+      return FUNCTIONS[e.fn]?.zh(e.args.map(readExpr)) ?? `${e.fn}(${e.args.map(readExpr).join(', ')})`;
     case 'tuple':
       return `(${e.items.map(readExpr).join(', ')})`;
     case 'unary':

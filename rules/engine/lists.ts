@@ -9,7 +9,7 @@ import type { ValueType } from './columns.js';
  * expression). Pure: rows are computed here, loaded by `rules/run/knowledge.ts`.
  */
 
-export type ListValue = string | number | null;
+export type ListValue = string | number | null | readonly string[];
 
 export interface ListSpec {
   /** The knowledge file it comes from (its version is recorded on every hit). */
@@ -84,12 +84,28 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     table: 'bundles',
     sqlName: 'k_bundles',
     key: ['component'],
-    columns: { bundle: 'text', bundle_name: 'text', component: 'text', component_name: 'text', min_components: 'number', scope: 'text' },
+    columns: {
+      bundle: 'text',
+      bundle_name: 'text',
+      component: 'text',
+      component_name: 'text',
+      components: 'list',
+      min_components: 'number',
+      scope: 'text',
+    },
     matching: 'service-code',
-    gloss: '打包项目的组成项目 (每个组成项目一行)',
+    gloss: '打包项目的组成项目 (每个组成项目一行; components: 该打包项目的全部组成项目)',
     rows: (k) =>
       k.bundles.entries.flatMap((e) =>
-        e.components.map((c) => [e.med_list_codg, e.name, c.med_list_codg, c.name, e.min_components, e.scope]),
+        e.components.map((c) => [
+          e.med_list_codg,
+          e.name,
+          c.med_list_codg,
+          c.name,
+          e.components.map((x) => x.med_list_codg),
+          e.min_components,
+          e.scope,
+        ]),
       ),
   },
   frequency_limits: {
