@@ -130,6 +130,19 @@ export const NoiseConfig = z.strictObject({
 });
 export type NoiseConfig = z.output<typeof NoiseConfig>;
 
+/**
+ * How institutions write their messages. Real HIS integrations do not all send the textbook form of
+ * contract §1–§2; a share of hospitals and of pharmacies (chosen from the seed) sends the forms of
+ * contract §8: no `upload_mode` (their T1 re-uploads in a directory of their own, `messages/T1/`),
+ * integer ids, trace codes in `drugtracinfo` lists and one-object 进销存 nodes. Only the form changes:
+ * every message lands as the same rows either way.
+ */
+export const SendersConfig = z.strictObject({
+  /** Share of hospitals, and of pharmacies, sending the real-sender forms (0 turns them off, 1 makes every institution do so). */
+  realForms: rate(1 / 3),
+});
+export type SendersConfig = z.output<typeof SendersConfig>;
+
 export const GeneratorConfig = z.strictObject({
   seed: z
     .int()
@@ -148,6 +161,7 @@ export const GeneratorConfig = z.strictObject({
   rates: FraudRates.prefault({}),
   lookalikes: LookalikeRates.prefault({}),
   noise: NoiseConfig.prefault({}),
+  senders: SendersConfig.prefault({}),
   /** gzip (level 1) the NDJSON files. */
   gzip: z.boolean().default(true),
 });

@@ -3,6 +3,8 @@ import type { Item } from './catalogue.js';
 import type { Institution } from './institution-types.js';
 import { hash32 } from './prng.js';
 
+const FEE_SN_BASE = 10_000_000;
+
 /**
  * The identifiers of a run, from per-institution counters: msgid per sender, 就诊ID and setl_id
  * per institution and day, 明细流水号 per institution, 药品追溯码 per box.
@@ -38,11 +40,15 @@ export class Identifiers {
     return `${prefix}${compactDate(day)}${String(this.seqOfDay(inst, day)).padStart(5, '0')}`;
   }
 
-  /** 明细流水号: unique per institution (so also per visit and within any message). */
+  /**
+   * 明细流水号: unique per institution (so also per visit and within any message). Eight digits with
+   * no leading zero, so that a sender that writes it as a JSON integer (contract §8) sends the same
+   * id; text order stays numeric order.
+   */
   feeSn(inst: Institution): string {
     const i = inst.index;
     this.snSeq[i] = (this.snSeq[i] as number) + 1;
-    return String(this.snSeq[i]).padStart(8, '0');
+    return String(FEE_SN_BASE + this.snSeq[i]);
   }
 
   /** `H51180200101-20260302083530-000012`: with hyphens, so no run of digits looks like an ID number. */

@@ -28,7 +28,7 @@ export {
   type GeneratorConfigInput,
   type ScaleName,
 } from './config.js';
-export { dirWriter, memoryWriter, type GeneratorWriter } from './writer.js';
+export { dirWriter, memoryWriter, type GeneratorWriter, type MessageFolder } from './writer.js';
 export type { Job } from './scenario-types.js';
 
 /** The knowledge tables the rule engine uses (`rules/knowledge/`). */
@@ -60,6 +60,11 @@ export interface GenerateSummary {
   readonly days: number;
   readonly historyDays: number;
   readonly institutions: number;
+  /**
+   * The institutions sending the real-sender forms of contract §8 (`senders.ts`: no upload_mode,
+   * T1 re-uploads under `messages/T1/`, integer ids, trace lists, one-object nodes), in code order.
+   */
+  readonly realSenders: readonly string[];
   readonly persons: number;
   readonly stats: Stats;
   readonly labels: { readonly frauds: Record<string, number>; readonly honest: Record<string, number>; readonly malformed: number };
@@ -106,7 +111,8 @@ export async function generate(
   let step = run.next();
   while (!step.done) {
     const chunk = step.value;
-    await writer.messages(chunk.date, chunk.lines);
+    if (chunk.lines.length) await writer.messages(chunk.date, chunk.lines);
+    if (chunk.t1Lines.length) await writer.messages(chunk.date, chunk.t1Lines, 'T1');
     options.onProgress?.({ date: chunk.date, feeLines: chunk.feeLines, messages: chunk.messages });
     step = run.next();
   }
@@ -119,6 +125,7 @@ export async function generate(
     days: world.days,
     historyDays: HISTORY_DAYS,
     institutions: world.institutions.length,
+    realSenders: world.institutions.filter((i) => i.realForms).map((i) => i.code),
     persons: world.persons,
     stats,
     labels: {

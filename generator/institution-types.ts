@@ -53,4 +53,6 @@ export interface Institution {
   /** Sender habits: decimals and codes as JSON numbers; provincial med_type sub-codes. */
   readonly numbers: boolean;
   readonly subcodes: boolean;
+  /** Sends the real-sender forms of contract §8 (`senders.ts`): no upload_mode, integer ids, trace lists, one-object nodes. */
+  readonly realForms: boolean;
 }

@@ -194,6 +194,8 @@ export function buildInstitutions(
       salesPerDay: salesShare,
       numbers: rng.chance(options.numbers),
       subcodes: !pharmacy && rng.chance(options.subcodes),
+      // Chosen afterwards, from a stream of its own (senders.ts), so the city is the same whoever sends how.
+      realForms: false,
     };
   });
   // Processing order is code order (deterministic, and what a reader expects); re-index after sorting.

@@ -7,6 +7,7 @@ import { certno } from './ids.js';
 import type { Dept, Institution } from './institution-types.js';
 import { ACUTE, CHILD, CHRONIC, MAKERS, OTHER, RX, SUPPLIERS } from './pharmacy-items.js';
 import { hash32, type Prng } from './prng.js';
+import { psiNode, psiNodeJson, psiTrace, psiTraceJson } from './senders.js';
 import type { Sim } from './sim.js';
 import type { World } from './world.js';
 
@@ -95,7 +96,7 @@ export class PharmacyBook {
       ...lotFields(s, it),
       fixmedins_bchno: sim.dailyId(ph, 'KC'),
     }));
-    sim.emit(ph, '3501', sec, { invinfo: lines });
+    sim.emit(ph, '3501', sec, { invinfo: psiNode(ph, lines) });
     sim.stats.psiLines += lines.length;
   }
 
@@ -135,7 +136,7 @@ export class PharmacyBook {
         purc_invo_no: String(10000000 + (hash32(ph.index, sim.today, rng.uint32()) % 89999999)),
       };
     });
-    sim.emit(ph, '3503', sec, { purcinfo: lines });
+    sim.emit(ph, '3503', sec, { purcinfo: psiNode(ph, lines) });
     sim.stats.psiLines += lines.length;
   }
 
@@ -146,7 +147,7 @@ export class PharmacyBook {
     if (!it) return;
     const n = ph.numbers;
     sim.emit(ph, '3504', sec, {
-      purcinfo: [
+      purcinfo: psiNode(ph, [
         {
           med_list_codg: it.code,
           fixmedins_hilist_id: hilistId(it),
@@ -160,7 +161,7 @@ export class PharmacyBook {
           purc_retn_cnt: quantity(it.pac, n),
           purc_retn_stoin_time: dt(sim.today, sec - 600),
         },
-      ],
+      ]),
     });
     sim.stats.psiLines++;
   }
@@ -238,18 +239,24 @@ export class PharmacyBook {
         ? ''
         : `,"setl_id":"${setlId}","psn_no":"${pop.psnNo(buyer)}"${rxno ? `,"rxno":"${rxno}","prsc_dr_certno":"${doctor}"` : ''}`;
     const time = dt(sim.today, sec + 90);
-    let body = '{"selinfo":[';
-    sold.forEach((x, i) => {
+    const items = sold.map((x) => {
       const it = x.line.item;
       const lot = s.lot.get(it.index);
-      body +=
-        `${i ? ',' : ''}{"med_list_codg":"${it.code}","fixmedins_hilist_id":"${hilistId(it)}","fixmedins_hilist_name":"${it.name}","fixmedins_bchno":"${x.bchno}"${who},` +
+      return (
+        `{"med_list_codg":"${it.code}","fixmedins_hilist_id":"${hilistId(it)}","fixmedins_hilist_name":"${it.name}","fixmedins_bchno":"${x.bchno}"${who},` +
         `"rx_flag":"${RX.has(it.alias) ? '1' : '0'}","trdn_flag":"${x.line.split ? '1' : '0'}","finl_trns_pric":${json(price(priceOf(ph, it), n))},` +
-        `"sel_retn_cnt":${json(quantity(x.line.cnt, n))},"sel_retn_time":"${time}"${x.trace ? `,"drug_trac_codg":"${x.trace}"` : ''},"rtal_docno":"${receipt}"` +
-        `${lot ? `,"manu_lotnum":"${lotNumber(it, lot.lot)}","manu_date":"${dateStr(lot.manu)}","expy_end":"${dateStr(lot.expiry)}"` : ''}}`;
+        `"sel_retn_cnt":${json(quantity(x.line.cnt, n))},"sel_retn_time":"${time}"${psiTraceJson(ph, x.trace)},"rtal_docno":"${receipt}"` +
+        `${lot ? `,"manu_lotnum":"${lotNumber(it, lot.lot)}","manu_date":"${dateStr(lot.manu)}","expy_end":"${dateStr(lot.expiry)}"` : ''}}`
+      );
     });
-    body += ']}';
-    sim.emitJson(ph, '3505', sec + 120, body, 'T0', buyer === undefined ? undefined : pop.insuAdmdvs(buyer));
+    sim.emitJson(
+      ph,
+      '3505',
+      sec + 120,
+      `{"selinfo":${psiNodeJson(ph, items)}}`,
+      'T0',
+      buyer === undefined ? undefined : pop.insuAdmdvs(buyer),
+    );
     sim.stats.psiLines += sold.length;
     return {
       ...(mdtrt ? { mdtrt } : {}),
@@ -264,7 +271,7 @@ export class PharmacyBook {
     s.stock.set(sold.item.index, (s.stock.get(sold.item.index) ?? 0) + cnt);
     const n = ph.numbers;
     sim.emit(ph, '3506', sec, {
-      selinfo: [
+      selinfo: psiNode(ph, [
         {
           med_list_codg: sold.item.code,
           fixmedins_hilist_id: hilistId(sold.item),
@@ -276,10 +283,10 @@ export class PharmacyBook {
           finl_trns_pric: price(priceOf(ph, sold.item), n),
           sel_retn_cnt: quantity(cnt, n),
           sel_retn_time: dt(sim.today, sec - 60),
-          ...(sold.trace ? { drug_trac_codg: sold.trace } : {}),
+          ...psiTrace(ph, sold.trace),
           rtal_docno: `XT${compactDate(sim.today)}${String(sec % 10000).padStart(4, '0')}`,
         },
-      ],
+      ]),
     });
     sim.stats.psiLines++;
   }
@@ -291,7 +298,7 @@ export class PharmacyBook {
     if (!it) return;
     const n = ph.numbers;
     sim.emit(ph, '3502', sec, {
-      invinfo: [
+      invinfo: psiNode(ph, [
         {
           med_list_codg: it.code,
           fixmedins_hilist_id: hilistId(it),
@@ -304,7 +311,7 @@ export class PharmacyBook {
           trdn_flag: '0',
           ...lotFields(s, it),
         },
-      ],
+      ]),
     });
     sim.stats.psiLines++;
   }

@@ -57,6 +57,11 @@ export class Sim {
   today = 0;
   /** Lines of the file of `today`. */
   chunk: string[] = [];
+  /**
+   * Lines of the T1 file of `today` (`messages/T1/`): the T1 re-uploads of real senders, whose
+   * envelope does not say T1 (contract §8), so their source must.
+   */
+  t1Chunk: string[] = [];
   /** Person hospitalised through this absolute day (inclusive). */
   readonly busyUntil: Int32Array;
   /** Absolute day of the person's last discharge. */
@@ -98,10 +103,16 @@ export class Sim {
     }
   }
 
-  takeChunk(): string[] {
-    const out = this.chunk;
+  takeChunk(): { lines: string[]; t1Lines: string[] } {
+    const out = { lines: this.chunk, t1Lines: this.t1Chunk };
     this.chunk = [];
+    this.t1Chunk = [];
     return out;
+  }
+
+  /** Lines waiting for the writer, in both files of the day. */
+  get pending(): number {
+    return this.chunk.length + this.t1Chunk.length;
   }
 
   /** Days (absolute) that still have T1 uploads waiting, in order. */
@@ -140,17 +151,18 @@ export class Sim {
 
   /**
    * The same with `input` already serialised. The envelope is written by hand: every value in it is
-   * generated here (codes, ids, times) and needs no escaping, and this is the hottest path.
+   * generated here (codes, ids, times) and needs no escaping, and this is the hottest path. A real
+   * sender's envelope has no `upload_mode` (contract §8): its T1 messages go to the T1 file.
    */
   emitJson(inst: Institution, infno: string, sec: number, input: string, mode: 'T0' | 'T1' = 'T0', insuplc?: string): string {
     const s = Math.min(Math.max(0, Math.round(sec)), 86399);
     const msgid = this.msgid(inst, this.today, s);
-    const line = `{"infno":"${infno}","msgid":"${msgid}","fixmedins_code":"${inst.code}","inf_time":"${dt(this.today, s)}","upload_mode":"${mode}","mdtrtarea_admvs":"${inst.admdvs}"${
-      insuplc === undefined ? '' : `,"insuplc_admdvs":"${insuplc}"`
-    },"input":${input}}`;
+    const line = `{"infno":"${infno}","msgid":"${msgid}","fixmedins_code":"${inst.code}","inf_time":"${dt(this.today, s)}"${
+      inst.realForms ? '' : `,"upload_mode":"${mode}"`
+    },"mdtrtarea_admvs":"${inst.admdvs}"${insuplc === undefined ? '' : `,"insuplc_admdvs":"${insuplc}"`},"input":${input}}`;
     // Flattens the concatenation now, while its pieces are young garbage (measured less GC time, see bench/README.md).
     line.charCodeAt(line.length >> 1);
-    this.chunk.push(line);
+    (inst.realForms && mode === 'T1' ? this.t1Chunk : this.chunk).push(line);
     this.stats.messages++;
     this.stats.byInfno[infno] = (this.stats.byInfno[infno] ?? 0) + 1;
     return msgid;

@@ -10,10 +10,14 @@ import { Sim, type Stats } from './sim.js';
 import { inpatientDay } from './wards.js';
 import type { World } from './world.js';
 
-/** Lines of one file: the NDJSON of the day `date` (the date of the messages' inf_time). */
+/**
+ * Lines of the files of the day `date` (the date of the messages' inf_time): the day's file, and the
+ * T1 file of the real senders' re-uploads (`messages/T1/`).
+ */
 export interface Chunk {
   readonly date: string;
   readonly lines: readonly string[];
+  readonly t1Lines: readonly string[];
   /** Fee lines (T0) and messages generated so far, for progress reports. */
   readonly feeLines: number;
   readonly messages: number;
@@ -31,7 +35,7 @@ export interface SimulationResult {
 export const HISTORY_DAYS = 16;
 
 function chunkOf(sim: Sim, date: string): Chunk {
-  return { date, lines: sim.takeChunk(), feeLines: sim.stats.feeLines, messages: sim.stats.messages };
+  return { date, ...sim.takeChunk(), feeLines: sim.stats.feeLines, messages: sim.stats.messages };
 }
 
 /**
@@ -63,15 +67,15 @@ export function* simulate(world: World, jobs: readonly Job[]): Generator<Chunk, 
         if (d >= 0) outpatientDay(sim, rng, tables, inst);
       } else if (d >= 0) pharmacyDay(sim, rng, book, inst);
       sim.deferredFor(day, inst).forEach((action, k) => action(sim, rng.fork(`deferred${k}`)));
-      if (sim.chunk.length >= CHUNK_LINES) yield chunkOf(sim, date);
+      if (sim.pending >= CHUNK_LINES) yield chunkOf(sim, date);
     }
     sim.endDay();
-    if (sim.chunk.length) yield chunkOf(sim, date);
+    if (sim.pending) yield chunkOf(sim, date);
   }
   // T1 uploads of the last days arrive after the window.
   for (const day of sim.pendingDays()) {
     sim.beginDay(day);
-    if (sim.chunk.length) yield chunkOf(sim, dateStr(day));
+    if (sim.pending) yield chunkOf(sim, dateStr(day));
   }
   return { stats: sim.stats, labels: sim.labels.toLabels() };
 }

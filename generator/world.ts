@@ -8,6 +8,7 @@ import { buildInstitutions, isHospital, isPharmacy } from './institutions.js';
 import { indexRules, type Rules } from './knowledge-index.js';
 import { buildPopulation, type Population } from './population.js';
 import { Prng } from './prng.js';
+import { chooseRealSenders } from './senders.js';
 
 /**
  * The static city a run simulates: its districts, institutions, catalogue, the knowledge tables
@@ -41,10 +42,11 @@ export function buildSkeleton(config: GeneratorConfig, knowledge: Knowledge, kno
   const persons = personsOf(config);
   const catalogue = buildCatalogue();
   const rules = indexRules(knowledge, catalogue, knowledgeVersion);
-  const institutions = buildInstitutions(rng.fork('institutions'), spec, districts, persons, {
+  const built = buildInstitutions(rng.fork('institutions'), spec, districts, persons, {
     numbers: config.noise.numbers,
     subcodes: config.noise.subcodes,
   });
+  const institutions = chooseRealSenders(rng.fork('senders'), built, config.senders.realForms);
   return {
     config,
     rng,

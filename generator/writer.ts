@@ -13,13 +13,19 @@ import { FundwatchError } from '../core/errors.js';
 export interface GeneratorWriter {
   /** Appends lines to a reference CSV (`institutions.csv` …); the first call's first line is the header. */
   reference(file: string, lines: readonly string[]): Promise<void>;
-  /** Appends NDJSON lines to the file of `date` (`yyyy-MM-dd`). */
-  messages(date: string, lines: readonly string[]): Promise<void>;
+  /**
+   * Appends NDJSON lines to the file of `date` (`yyyy-MM-dd`), or to the file of that date in the
+   * sub-directory `folder` (`T1`: re-uploads whose envelope does not say T1, contract §8).
+   */
+  messages(date: string, lines: readonly string[], folder?: MessageFolder): Promise<void>;
   /** A JSON document at the top of the output (`labels.json`, `manifest.json`). */
   document(file: string, json: string): Promise<void>;
   /** Flushes and closes; the relative paths written and the uncompressed bytes of messages. */
   close(): Promise<{ readonly files: readonly string[]; readonly messageBytes: number }>;
 }
+
+/** Sub-directories of `messages/`: `T1` holds the T1 re-uploads of senders that omit `upload_mode`. */
+export type MessageFolder = 'T1';
 
 /**
  * Bytes a stream may hold before the generator waits. Large enough that generating the next chunk
@@ -49,19 +55,25 @@ async function finish(f: OpenFile): Promise<void> {
   await Promise.race([done, f.failed]);
 }
 
+/** The day files of one directory of messages: the open one, and the previous one finishing. */
+interface Lane {
+  day: OpenFile | undefined;
+  closing: Promise<void>;
+}
+
 /**
- * Writes `<dir>/reference/*.csv`, `<dir>/messages/<date>.ndjson[.gz]` and documents at `<dir>/`.
- * gzip uses level 1: compression runs on libuv's thread pool beside the generating thread.
+ * Writes `<dir>/reference/*.csv`, `<dir>/messages/<date>.ndjson[.gz]` (and `<dir>/messages/T1/…`
+ * when there are such messages) and documents at `<dir>/`. gzip uses level 1: compression runs on
+ * libuv's thread pool beside the generating thread.
  */
 export function dirWriter(dir: string, options: { gzip: boolean }): GeneratorWriter {
   mkdirSync(path.join(dir, 'reference'), { recursive: true });
   mkdirSync(path.join(dir, 'messages'), { recursive: true });
   const files: string[] = [];
-  let day: OpenFile | undefined;
   let ref: OpenFile | undefined;
-  // The previous day's file finishes (compresses its tail) while the next day is generated; at most
-  // one is finishing at a time, so memory stays bounded.
-  let closing: Promise<void> = Promise.resolve();
+  // In each directory the previous day's file finishes (compresses its tail) while the next day is
+  // generated; at most one per directory is finishing at a time, so memory stays bounded.
+  const lanes = new Map<string, Lane>();
   let messageBytes = 0;
   const open = (rel: string, gzip: boolean): OpenFile => {
     files.push(rel);
@@ -93,20 +105,26 @@ export function dirWriter(dir: string, options: { gzip: boolean }): GeneratorWri
         }
         await write(ref, `${lines.join('\n')}\n`);
       }),
-    messages: (date, lines) =>
+    messages: (date, lines, folder) =>
       guard(date, async () => {
-        const rel = path.join('messages', `${date}.ndjson${options.gzip ? '.gz' : ''}`);
-        if (day?.name !== rel) {
-          await closing;
-          if (day) {
-            closing = finish(day);
-            closing.catch(() => undefined); // handled when awaited at the next boundary or at close
+        const sub = folder ?? '';
+        let lane = lanes.get(sub);
+        if (!lane) {
+          if (folder) mkdirSync(path.join(dir, 'messages', folder), { recursive: true });
+          lanes.set(sub, (lane = { day: undefined, closing: Promise.resolve() }));
+        }
+        const rel = path.join('messages', sub, `${date}.ndjson${options.gzip ? '.gz' : ''}`);
+        if (lane.day?.name !== rel) {
+          await lane.closing;
+          if (lane.day) {
+            lane.closing = finish(lane.day);
+            lane.closing.catch(() => undefined); // handled when awaited at the next boundary or at close
           }
-          day = open(rel, options.gzip);
+          lane.day = open(rel, options.gzip);
         }
         const text = `${lines.join('\n')}\n`;
         messageBytes += Buffer.byteLength(text);
-        await write(day, text);
+        await write(lane.day, text);
       }),
     document: (name, json) =>
       guard(name, async () => {
@@ -116,10 +134,12 @@ export function dirWriter(dir: string, options: { gzip: boolean }): GeneratorWri
       }),
     close: () =>
       guard('输出目录', async () => {
-        await closing;
-        if (day) await finish(day);
+        for (const lane of lanes.values()) {
+          await lane.closing;
+          if (lane.day) await finish(lane.day);
+          lane.day = undefined;
+        }
         if (ref) await finish(ref);
-        day = undefined;
         ref = undefined;
         return { files: [...files].sort(), messageBytes };
       }),
@@ -138,9 +158,9 @@ export function memoryWriter(): GeneratorWriter & { readonly files: Map<string, 
   return {
     files,
     reference: async (name, lines) => append(path.posix.join('reference', name), lines),
-    messages: async (date, lines) => {
+    messages: async (date, lines, folder) => {
       for (const l of lines) messageBytes += Buffer.byteLength(l) + 1;
-      append(path.posix.join('messages', `${date}.ndjson`), lines);
+      append(path.posix.join('messages', folder ?? '', `${date}.ndjson`), lines);
     },
     document: async (name, json) => {
       files.set(name, [json]);

@@ -169,10 +169,15 @@ const CHECKS: Record<string, { strict: string; naive?: string }> = {
              SELECT DISTINCT 'inst:' || fixmedins_code FROM io LEFT JOIN opening USING (fixmedins_code, med_list_codg)
              WHERE sold > coalesce(opening, 0) + bought + changed`,
   },
+  // Trace codes from the trace-code table (contract §8): one row per code, whether the line carried it or a drugtracinfo list.
   'trace-code-reuse': {
-    strict: `SELECT 'trace:' || drug_trac_codg FROM psi_line WHERE kind = 4 AND drug_trac_codg IS NOT NULL AND NOT deleted GROUP BY drug_trac_codg
+    strict: `WITH sold AS (SELECT t.drug_trac_codg, p.infno, p.trdn_flag FROM trace_code t
+                           JOIN psi_line p ON t.line_table = 'psi_line' AND p.fixmedins_code = t.fixmedins_code
+                             AND t.ref = 'psi:' || p.fixmedins_code || ':' || p.kind || ':' || p.fixmedins_bchno
+                           WHERE p.kind = 4)
+             SELECT 'trace:' || drug_trac_codg FROM sold GROUP BY drug_trac_codg
              HAVING sum(CASE WHEN infno = '3505' AND coalesce(trdn_flag, '0') = '0' THEN 1 WHEN infno = '3506' THEN -1 ELSE 0 END) > 1`,
-    naive: `SELECT 'trace:' || drug_trac_codg FROM psi_line WHERE infno = '3505' AND drug_trac_codg IS NOT NULL GROUP BY drug_trac_codg HAVING count(*) > 1`,
+    naive: `SELECT 'trace:' || drug_trac_codg FROM trace_code WHERE line_table = 'psi_line' AND infno = '3505' GROUP BY drug_trac_codg HAVING count(*) > 1`,
   },
   resale: {
     // Several pharmacies, and far more than a month at the maximum daily dose (knowledge days-supply).
@@ -218,6 +223,16 @@ afterAll(async () => {
 });
 
 describe('generator against an independent SQL oracle (16-day tiny city, real ingest, real DuckDB)', () => {
+  it('checks realistic input: part of the city sends as real senders do (contract §8)', async () => {
+    const got = (
+      await conn.runAndReadAll(`
+      SELECT (SELECT count(*) FROM message WHERE upload_mode_source = 'source' AND upload_mode = 'T1') AS t1_from_directory,
+             (SELECT count(*) FROM trace_code WHERE line_table = 'psi_line' AND origin = 'list') AS listed_codes,
+             (SELECT count(*) FROM trace_code WHERE line_table = 'psi_line' AND origin = 'line') AS line_codes`)
+    ).getRowObjectsJson()[0];
+    for (const v of Object.values(got ?? {})) expect(Number(v)).toBeGreaterThan(0);
+  });
+
   it('has every injected pattern and every look-alike in this window', () => {
     expect(new Set(labels.frauds.map((l) => l.pattern)).size).toBe(16);
     expect([...new Set(labels.honest.map((l) => l.looks_like))].sort()).toEqual(

@@ -52,7 +52,11 @@ describe('town scale', () => {
     expect(summary.stats.feeLines).toBeLessThan(650_000);
     const files = readdirSync(path.join(dir, 'messages'));
     expect(files.filter((f) => f >= '2026-01-01' && f < '2026-01-31').length).toBe(30);
-    expect(files.every((f) => f.endsWith('.ndjson.gz'))).toBe(true);
+    // Beside the day files, the directory of the real senders' T1 re-uploads (contract §8), one file per day they have any.
+    expect(files.filter((f) => !f.endsWith('.ndjson.gz'))).toEqual(['T1']);
+    const t1 = readdirSync(path.join(dir, 'messages', 'T1'));
+    expect(t1.length).toBeGreaterThan(25);
+    expect(t1.every((f) => /^\d{4}-\d{2}-\d{2}\.ndjson\.gz$/.test(f) && files.includes(f))).toBe(true);
   });
 
   it('carries the rarer noise of real data: inpatient settlement cancellations, purchase and sale returns', () => {

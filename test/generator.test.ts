@@ -33,6 +33,8 @@ let root: string;
 let summary: GenerateSummary;
 let labels: Labels;
 let messages: string[];
+/** The upload mode of each message: its envelope's, else its file's (`messages/T1/` is T1, contract §8). */
+let modes: Map<string, 'T0' | 'T1'>;
 
 const TINY = { seed: 42, scale: 'tiny' } as const;
 
@@ -56,9 +58,15 @@ beforeAll(async () => {
   summary = await generate(TINY, dirWriter(path.join(root, 'a'), { gzip: true }), { tables });
   labels = Labels.parse(JSON.parse(readFileSync(path.join(root, 'a', 'labels.json'), 'utf8')));
   messages = [];
+  modes = new Map();
   for (const [name, buf] of readDir(path.join(root, 'a', 'messages'))) {
-    expect(name).toMatch(/^\d{4}-\d{2}-\d{2}\.ndjson\.gz$/);
-    messages.push(...gunzipSync(buf).toString('utf8').split('\n').filter(Boolean));
+    // Real senders' T1 re-uploads, whose envelope does not say T1, have a directory of their own.
+    expect(name).toMatch(/^(T1\/)?\d{4}-\d{2}-\d{2}\.ndjson\.gz$/);
+    for (const line of gunzipSync(buf).toString('utf8').split('\n').filter(Boolean)) {
+      messages.push(line);
+      const mode = /"upload_mode":"(T[01])"/.exec(line)?.[1] ?? (name.startsWith('T1/') ? 'T1' : 'T0');
+      modes.set(line, mode as 'T0' | 'T1');
+    }
   }
 }, 60_000);
 
@@ -137,23 +145,24 @@ describe('generator: messages against the real ingest validation', () => {
         infno: string;
         msgid: string;
         fixmedins_code: string;
-        upload_mode: string;
         input: {
           data?: { mdtrt_id: string };
           setlinfo?: { setl_id: string };
-          feedetail?: { mdtrt_id: string; feedetl_sn: string }[];
+          feedetail?: { mdtrt_id: string; feedetl_sn: string | number }[];
         };
       };
       const inst = m.fixmedins_code;
       dups.push(dup(seen.msgid, `${inst}|${m.msgid}`) ?? '');
       if (m.infno === '2201' || m.infno === '2401') dups.push(dup(seen.visit, `${inst}|${m.input.data?.mdtrt_id}`) ?? '');
       if (m.infno === '2207' || m.infno === '2304') dups.push(dup(seen.setl, `${inst}|${m.input.setlinfo?.setl_id}`) ?? '');
-      if ((m.infno === '2204' || m.infno === '2301') && m.upload_mode === 'T0')
+      if ((m.infno === '2204' || m.infno === '2301') && modes.get(line) === 'T0')
         for (const f of m.input.feedetail ?? []) dups.push(dup(seen.fee, `${inst}|${f.mdtrt_id}|${f.feedetl_sn}`) ?? '');
       const kind = psiKind[m.infno];
-      if (kind)
-        for (const l of Object.values(m.input as Record<string, unknown>)[0] as { fixmedins_bchno: string }[])
-          dups.push(dup(seen.psi, `${inst}|${kind}|${l.fixmedins_bchno}`) ?? '');
+      if (kind) {
+        // A real sender's node of one line is the object itself (contract §8).
+        const node = Object.values(m.input as Record<string, unknown>)[0] as { fixmedins_bchno: string } | { fixmedins_bchno: string }[];
+        for (const l of Array.isArray(node) ? node : [node]) dups.push(dup(seen.psi, `${inst}|${kind}|${l.fixmedins_bchno}`) ?? '');
+      }
     }
     expect(dups.filter(Boolean)).toEqual([]);
     expect(seen.visit.size).toBeGreaterThan(2000);
@@ -284,7 +293,9 @@ describe('`fundwatch generate` (the command module, as main.ts will register it)
     expect(text).toMatch(/费用明细 \(T0\)\s+[\d,]+/);
     expect(text).toContain('串换药品/项目');
     expect(existsSync(path.join(out, 'labels.json'))).toBe(true);
-    expect(readdirSync(path.join(out, 'messages')).every((f) => f.endsWith('.ndjson'))).toBe(true);
+    const written = readdirSync(path.join(out, 'messages'), { recursive: true, encoding: 'utf8' });
+    expect(written.filter((f) => f !== 'T1').every((f) => f.endsWith('.ndjson'))).toBe(true);
+    expect(written.some((f) => f.startsWith(`T1${path.sep}`))).toBe(true);
     await expect(run(['generate', '--seed', '5', '--scale', 'tiny', '--days', '3', '--out', out])).rejects.toMatchObject({ code: 'usage' });
     const rates = path.join(root, 'rates.json');
     writeFileSync(rates, JSON.stringify({ rates: { 'over-price': 0 } }));

@@ -60,11 +60,16 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
       const got = await stateOf(store);
       expect(got.sums).toEqual(oracle.sums);
       expect(got.state).toEqual(oracle.state);
-      // Every partition's offset is stored, and equals the partition's end.
+      // Every partition's offset is stored, and equals the partition's end: the 16 of the data topics,
+      // and those of the T1 topics the generator's real senders re-upload to (contract §8).
       const conn = await store.connect();
       try {
-        const stored = await one(conn, `SELECT count(*) AS partitions, sum(next_offset) AS messages FROM kafka_offset`);
-        expect(stored).toEqual({ partitions: '16', messages: String(produced) });
+        const stored = await one(
+          conn,
+          `SELECT count(*) FILTER (WHERE NOT ends_with(topic, '.t1')) AS partitions, count(*) FILTER (WHERE ends_with(topic, '.t1')) > 0 AS t1,
+                  sum(next_offset) AS messages FROM kafka_offset`,
+        );
+        expect(stored).toEqual({ partitions: '16', t1: true, messages: String(produced) });
       } finally {
         conn.closeSync();
       }
@@ -217,7 +222,8 @@ describe.skipIf(!bootstrap)('Kafka ingest (real broker)', () => {
     const status = JSON.parse(await runRegistered(registerStatus, ['status', '--db', db, '--json'])) as {
       kafka: { topic: string; partition: number; nextOffset: number }[];
     };
-    expect(status.kafka).toHaveLength(16);
+    expect(status.kafka.filter((k) => !k.topic.endsWith('.t1'))).toHaveLength(16);
+    expect(status.kafka.some((k) => k.topic.endsWith('.t1'))).toBe(true);
     expect(status.kafka.every((k) => k.topic.startsWith(settings.topicPrefix))).toBe(true);
     expect(status.kafka.reduce((sum, k) => sum + k.nextOffset, 0)).toBe(produced);
     store = await openStore(db);
