@@ -55,10 +55,13 @@ const WORKER_THRESHOLD_BYTES = 16 * 1024 * 1024;
 /** Messages per decode job. */
 const CHUNK = 256;
 
-/** The mode a file's messages default to (contract §8): the configured one, else T1 under a directory named `T1`. */
+/**
+ * The mode a file's messages default to (contract §8): the configured one, else T1 for a file in a
+ * directory named `T1` (its own directory only: a city generated under `/data/T1/city` is not all T1).
+ */
 export function uploadModeOf(file: string, configured?: UploadMode): UploadMode {
   if (configured) return configured;
-  return path.dirname(path.resolve(file)).split(path.sep).includes('T1') ? 'T1' : 'T0';
+  return path.basename(path.dirname(path.resolve(file))) === 'T1' ? 'T1' : 'T0';
 }
 
 /** `.ndjson` / `.ndjson.gz` files of a path: the file itself, or a directory's files (recursively) in name order. */

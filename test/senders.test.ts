@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aliasTable } from '../contract/aliases.js';
-import { landMessages, type DecodeOptions } from '../ingest/index.js';
+import { landMessages, uploadModeOf, type DecodeOptions } from '../ingest/index.js';
 import { decodeMessage } from '../ingest/decode.js';
 import { openStore, type Store } from '../store/open.js';
 import { PII_KEY } from './support/fixtures.js';
@@ -313,5 +313,14 @@ describe('contract §8: what stays refused, with a reason that says what was fou
   it('infno and upload_mode stay strict', () => {
     expect(refusal(messageText('2207A', { setlinfo: SETTLEMENT }))?.[0]?.code).toBe('unknown-infno');
     expect(refusal(fee({}, { upload_mode: 't1' }))?.[0]).toMatchObject({ code: 'invalid-enum', path: 'upload_mode' });
+  });
+});
+
+describe('the upload mode of a replay file without one of its own (contract §8)', () => {
+  it('is T1 in a directory named T1, and only that directory counts, not one further up', () => {
+    expect(uploadModeOf('/data/city/messages/T1/2026-03-02.ndjson.gz')).toBe('T1');
+    expect(uploadModeOf('/data/T1/city/messages/2026-03-02.ndjson.gz')).toBe('T0');
+    expect(uploadModeOf('/data/city/messages/2026-03-02.ndjson.gz')).toBe('T0');
+    expect(uploadModeOf('/data/city/messages/T1/2026-03-02.ndjson.gz', 'T0')).toBe('T0');
   });
 });
