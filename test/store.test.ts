@@ -62,6 +62,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 3, name: 'kafka' },
         { version: 4, name: 'hit_facts' },
         { version: 5, name: 'real_senders' },
+        { version: 6, name: 'trace_facts' },
       ]);
     } finally {
       await db.close();
@@ -125,7 +126,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '5' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '6' });
     } finally {
       await db.close();
     }
@@ -140,11 +141,12 @@ describe('migrate on a bare database', () => {
       [3, 'kafka'],
       [4, 'hit_facts'],
       [5, 'real_senders'],
+      [6, 'trace_facts'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

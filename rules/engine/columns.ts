@@ -111,6 +111,30 @@ export const SOURCES = {
     ),
   ]),
   settlement: byName([...plain(TABLES.settlement.columns), derived('remote', 'bool', remote, '异地就医')]),
+  /**
+   * One row per box: the trace codes (药品追溯码) of current fee lines, 进销存 lines and settlements
+   * (migration 0005/0006), with the time, buyer and item of their line.
+   */
+  trace_code: byName([
+    ...(
+      [
+        ['fixmedins_code', 'text'],
+        ['msgid', 'text'],
+        ['infno', 'text'],
+        ['ref', 'text'],
+        ['seq', 'number'],
+        ['drug_trac_codg', 'text'],
+        ['is_return', 'bool'],
+        ['origin', 'text'],
+        ['line_table', 'text'],
+        ['event_time', 'time'],
+        ['psn_no', 'text'],
+        ['med_list_codg', 'text'],
+        ['trdn_flag', 'text'],
+      ] as const
+    ).map(([name, type]): Column => ({ name, type, sql: (a: string) => `${a}.${q(name)}` })),
+    derived('item', 'text', (a) => `${a}."med_list_codg"`, '医保目录编码'),
+  ]),
 } as const;
 
 export type SourceName = keyof typeof SOURCES;
@@ -133,6 +157,7 @@ export const TIME_OF: Readonly<Record<SourceName, string>> = {
   visit: 'begntime',
   psi_line: 'event_time',
   settlement: 'setl_time',
+  trace_code: 'event_time',
 };
 
 /** Rows a source never offers a rule: deleted 进销存 lines, cancelled settlements. */
@@ -141,6 +166,8 @@ export const LIVE_ROWS: Readonly<Record<SourceName, ((a: string) => string) | un
   visit: undefined,
   psi_line: (a) => `NOT ${a}."deleted"`,
   settlement: (a) => `NOT ${a}."cancelled"`,
+  // The view keeps only codes of current lines, never of deleted 进销存 lines or cancelled settlements.
+  trace_code: undefined,
 };
 
 /** The ref (contract §6) of one source row, in SQL. */
@@ -149,6 +176,8 @@ export const REF_OF: Readonly<Record<SourceName, (a: string) => string>> = {
   visit: (a) => `'visit:' || ${a}."fixmedins_code" || ':' || ${a}."mdtrt_id"`,
   psi_line: (a) => `'psi:' || ${a}."fixmedins_code" || ':' || CAST(${a}."kind" AS VARCHAR) || ':' || ${a}."fixmedins_bchno"`,
   settlement: (a) => `'setl:' || ${a}."fixmedins_code" || ':' || ${a}."setl_id"`,
+  // A box's row is its line: the line is what an inspector pulls.
+  trace_code: (a) => `${a}."ref"`,
 };
 
 /** 应用场景 → national med_type classes (contract §4); `remote` is a condition of its own. */

@@ -29,6 +29,22 @@ const ALIAS: Readonly<Record<ReferenceName | 'visit', string>> = {
   visit: 'r_visit',
 };
 
+/**
+ * `stock.<column>`: what an institution's 进销存 uploads (all of them, not deleted by 3507) say of
+ * an item — bought, returned to the supplier, counted at the first stocktake, sold, taken back,
+ * changed — and `stock.inst_lines`, how many 进销存 lines the institution sent at all (0: it does
+ * not upload, so missing purchases prove nothing).
+ */
+export const STOCK: Readonly<Record<string, string>> = {
+  purchased: `sum("purc_retn_cnt") FILTER (WHERE "infno" = '3503')`,
+  purchase_returned: `sum("purc_retn_cnt") FILTER (WHERE "infno" = '3504')`,
+  opening: `arg_min("inv_cnt", "invdate") FILTER (WHERE "infno" = '3501')`,
+  sold: `sum("sel_retn_cnt") FILTER (WHERE "infno" = '3505')`,
+  sale_returned: `sum("sel_retn_cnt") FILTER (WHERE "infno" = '3506')`,
+  changed: `sum("cnt") FILTER (WHERE "infno" = '3502')`,
+  lines: 'count(*)',
+};
+
 /** The items still charged (after reversals) in a visit, or in one day of it: lists a rule reads with has(). */
 export const ITEMS = {
   visit_items: { alias: 'r_vitems', gloss: '本次就诊收费的全部项目' },
@@ -57,8 +73,42 @@ export function rowRefs(source: SourceName, alias: string, columns: ReadonlyMap<
 export const columnsOf = (source: SourceName, alias: string): Map<string, Typed> =>
   new Map([...SOURCES[source].values()].map((c: Column) => [c.name, { sql: c.sql(alias), type: c.type }]));
 
+/**
+ * The columns of a reference view reached through another alias's key (`b_inst.admdvs`: the
+ * institution of a related row), joined only when a column is read.
+ */
+export class RefSpace extends Map<string, Typed> {
+  private used = false;
+
+  constructor(
+    private readonly ref: ReferenceName,
+    private readonly alias: string,
+    private readonly key: string,
+  ) {
+    super();
+  }
+
+  override get(name: string): Typed | undefined {
+    const c = REFERENCES[this.ref].columns.get(name);
+    if (!c) return undefined;
+    this.used = true;
+    return { sql: c.sql(this.alias), type: c.type };
+  }
+
+  override has(name: string): boolean {
+    return REFERENCES[this.ref].columns.has(name);
+  }
+
+  /** `LEFT JOIN <view> AS <alias> ON …` when a column was read, else ''. */
+  join(): string {
+    const ref = REFERENCES[this.ref];
+    const on = 'matching' in ref ? matchKey(ref.matching, this.key) : this.key;
+    return this.used ? `LEFT JOIN ${ref.view} AS ${this.alias} ON ${this.alias}."${ref.key}" = ${on}` : '';
+  }
+}
+
 export class NameEnv implements Env {
-  private readonly used = new Set<ReferenceName | 'visit' | keyof typeof ITEMS>();
+  private readonly used = new Set<ReferenceName | 'visit' | 'stock' | keyof typeof ITEMS>();
 
   constructor(
     private readonly columns: ReadonlyMap<string, Typed>,
@@ -77,6 +127,7 @@ export class NameEnv implements Env {
     ...(this.time && this.refs.person ? ['age_years', 'age_days'] : []),
     ...(this.refs.catalog ? ['item_name'] : []),
     ...(this.refs.visit ? ['visit_items'] : []),
+    ...(this.refs.inst && this.refs.catalog ? ['stock.*'] : []),
     ...(this.refs.visit && this.refs.day ? ['day_items'] : []),
     ...(Object.keys(this.refs) as (keyof RefKeys)[]).map((r) => `${r}.*`),
     ...Object.keys(this.spaces).map((s) => `${s}.*`),
@@ -105,6 +156,11 @@ export class NameEnv implements Env {
     const [q, col] = path as [string, string];
     const space = this.spaces[q];
     if (space) return space.get(col);
+    if (q === 'stock' && this.refs.inst && this.refs.catalog && (col in STOCK || col === 'inst_lines')) {
+      this.used.add('stock');
+      // Absent from the uploads is none of it: 0, not unknown.
+      return { sql: col === 'inst_lines' ? `coalesce(r_psi.inst_lines, 0)` : `coalesce(r_stock."${col}", 0)`, type: 'number' };
+    }
     if (q === 'visit' && this.refs.visit) {
       const c = SOURCES.visit.get(col);
       if (!c) return undefined;
@@ -130,6 +186,15 @@ export class NameEnv implements Env {
         const on = 'matching' in ref ? matchKey(ref.matching, key) : key;
         out.push(`LEFT JOIN ${ref.view} AS ${ALIAS[r]} ON ${ALIAS[r]}."${ref.key}" = ${on}`);
       }
+    }
+    if (this.used.has('stock') && this.refs.inst && this.refs.catalog) {
+      const cols = Object.entries(STOCK)
+        .map(([name, agg]) => `${agg} AS "${name}"`)
+        .join(', ');
+      out.push(
+        `LEFT JOIN (SELECT "fixmedins_code" AS s_inst, "med_list_codg" AS s_item, ${cols} FROM psi_line WHERE NOT "deleted" GROUP BY ALL) AS r_stock ON r_stock.s_inst = ${this.refs.inst} AND r_stock.s_item = ${matchKey('service-code', this.refs.catalog)}`,
+        `LEFT JOIN (SELECT "fixmedins_code" AS s_inst, count(*) AS inst_lines FROM psi_line WHERE NOT "deleted" GROUP BY ALL) AS r_psi ON r_psi.s_inst = ${this.refs.inst}`,
+      );
     }
     const v = this.refs.visit;
     if (this.used.has('visit') && v)

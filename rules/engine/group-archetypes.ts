@@ -115,6 +115,9 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   const cont = template(p, env, (t) => t.sql);
   const evidence = evidenceSql(p, env, (t) => t.sql);
   const subject = (name: string) => groupOut.get(name)?.sql ?? `''`;
+  // A group of one trace code names the box itself (contract §6 `trace:<code>`) before its lines.
+  const trace = groupOut.get('drug_trac_codg')?.sql;
+  const details = trace ? `list_concat([${detail(1, `'trace:' || ${trace}`, 'NULL')}], g.g_details)` : 'g.g_details';
   const live = LIVE_ROWS[source];
   return `g AS (
   SELECT ${[...groupSel, ...measures].join(', ')}, min(${time}) AS g_t,
@@ -126,7 +129,7 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
 ),
 h AS (
   SELECT ${subject('fixmedins_code')} AS h_inst, ${subject('psn_no')} AS h_psn, ${subject('mdtrt_id')} AS h_mdtrt, '' AS h_dr, ${amount} AS h_amt,
-    ${cont} AS h_cont, CAST(g.g_t AS DATE) AS h_on, ${evidence} AS h_evidence, g.g_details AS h_details
+    ${cont} AS h_cont, CAST(g.g_t AS DATE) AS h_on, ${evidence} AS h_evidence, ${details} AS h_details
   FROM g
   ${env.joins()}
   ${ctx.listJoins()}

@@ -12,7 +12,7 @@ import {
   type Parts,
 } from './archetype-parts.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF, type SourceName, type Typed } from './columns.js';
-import { columnsOf, NameEnv, rowRefs } from './env.js';
+import { columnsOf, NameEnv, RefSpace, rowRefs } from './env.js';
 
 /**
  * The `related` archetype: per-person history across visits and institutions. Each row `a` of the
@@ -63,7 +63,12 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
   const sa = span(a, 'ra');
   const sb = span(b, 'rb');
   // Pairs: a and b with their columns under a. and b.; the rows compared are never the same row.
-  const pairEnv = new NameEnv(new Map(), {}, { a: columnsOf(a, 'ra'), b: columnsOf(b, 'rb') });
+  // The institution of each side (`a_inst.admdvs`, `b_inst.hosp_lv`), joined when read.
+  const insts = {
+    a_inst: new RefSpace('inst', 'ra_inst', 'ra."fixmedins_code"'),
+    b_inst: new RefSpace('inst', 'rb_inst', 'rb."fixmedins_code"'),
+  };
+  const pairEnv = new NameEnv(new Map(), {}, { a: columnsOf(a, 'ra'), b: columnsOf(b, 'rb'), ...insts });
   const relE = logic.relate ? ctx.parse(logic.relate, ['logic', 'relate']) : undefined;
   const relate = relE ? ctx.bool(relE, pairEnv, ['logic', 'relate']) : 'true';
   const measures: string[] = [];
@@ -80,7 +85,9 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
   const amount = exprOr(p, p.rule.amount, ['amount'], env, defaultAmount(a));
   const cont = template(p, env, (t) => t.sql);
   const evidence = evidenceSql(p, env, (t) => t.sql);
+  // Whole calendar days: 0 is the same day (a stay: any day of it), 1 the day before or after too.
   const days = `to_days(${ctx.params.add(logic.within_days)}::INTEGER)`;
+  const day = (t: string) => `CAST(${t} AS DATE)`;
   const subject = (col: string) => (SOURCES[a].has(col) ? `a0."${col}"` : `''`);
   return `a0 AS MATERIALIZED (
   SELECT a0.*, ${REF_OF[a]('a0')} AS a_ref
@@ -92,7 +99,9 @@ g AS (
   SELECT ra.a_ref, count(*) AS m_related${measures.map((m) => `, ${m}`).join('')}, list(DISTINCT ${REF_OF[b]('rb')}) AS g_refs
   FROM a0 AS ra
   JOIN ${b} AS rb ON rb."${key}" = ra."${key}"
-    AND ${sb.start} <= ${sa.end} + ${days} AND ${sb.end} >= ${sa.start} - ${days}
+    AND ${day(sb.start)} <= ${day(sa.end)} + ${days} AND ${day(sb.end)} >= ${day(sa.start)} - ${days}
+  ${insts.a_inst.join()}
+  ${insts.b_inst.join()}
   WHERE ${liveB ? `${liveB('rb')} AND ` : ''}${REF_OF[b]('rb')} <> ra.a_ref AND ${relate}
   GROUP BY ra.a_ref
 ),

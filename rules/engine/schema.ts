@@ -88,10 +88,13 @@ const Measure = z.strictObject({
   where: Expr.optional(),
 });
 
+/** The sources a rule may read (rules/engine/columns.ts). */
+const SourceName = z.enum(['fee_line', 'psi_line', 'visit', 'settlement', 'trace_code']);
+
 /** Aggregates over groups of source rows in a calendar window, against a threshold. */
 const AggregateLogic = z.strictObject({
   kind: z.literal('aggregate'),
-  source: z.enum(['fee_line', 'psi_line', 'visit', 'settlement']),
+  source: SourceName,
   group_by: z.array(Name).min(1),
   window: z.enum(['all', 'day', 'month']).default('all'),
   measures: z.record(Name, Measure).refine((r) => Object.keys(r).length > 0, '至少要有一个度量'),
@@ -100,8 +103,6 @@ const AggregateLogic = z.strictObject({
   conditions: Conditions,
   condition: Expr,
 });
-
-const SourceName = z.enum(['fee_line', 'psi_line', 'visit', 'settlement']);
 
 /**
  * Per-person history across visits and institutions: each row `a` of `source` with the rows `b` of

@@ -105,7 +105,8 @@ export class Ctx {
         if (clash) this.issue('duplicate-name', path, n.at, `查表名 ${n.alias ?? ''} 已用于另一次查表`, '给每次查表起不同的名字');
         else if (
           n.alias &&
-          (LISTS[n.alias] || ['list', 'a', 'b', 'person', 'inst', 'catalog', 'visit', 'prev', 'doctor'].includes(n.alias))
+          (LISTS[n.alias] ||
+            ['list', 'a', 'b', 'person', 'inst', 'catalog', 'visit', 'prev', 'doctor', 'a_inst', 'b_inst', 'stock'].includes(n.alias))
         )
           this.issue('duplicate-name', path, n.at, `查表名 ${n.alias} 与已有的限定名重复`, '换一个名字, 如 ba');
       });
