@@ -8,6 +8,7 @@ import { registerDetect } from './commands/detect.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerHits } from './commands/hits.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerKnowledge } from './commands/knowledge.js';
 import { registerProduce } from './commands/produce.js';
 import { registerReference } from './commands/reference.js';
 import { registerQuality } from './commands/quality.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerScore(program);
   registerStatus(program);
   registerRules(program);
+  registerKnowledge(program);
   registerDetect(program);
   registerHits(program);
   return program;

@@ -66,6 +66,18 @@ export const ISSUE_CODES = {
   'same-item': '互斥的两项相同',
   'too-many': '最少组成项目数超过组成项目数',
 
+  // National knowledge workbooks (国家知识点 xlsx) and the tables imported from them.
+  'invalid-workbook': '不是可读取的 xlsx 工作簿',
+  'unknown-workbook': '无法识别的国家知识点文件',
+  'missing-sheet': '缺少工作表',
+  'invalid-code': '医保编码格式不符',
+  'footer-row': '表尾行 (合计、备注等): 已跳过, 不计为条目',
+  'empty-row': '空行: 已跳过',
+  'unmatched-join': '两个工作表按药品通用名对不上',
+  'content-mismatch': '条目文件与表头记录的条数或哈希不符',
+  'missing-overlay': '补充表缺少条目',
+  'stale-overlay': '补充表与导入的原文不符',
+
   // Rules: expressions and compilation.
   'expression-syntax': '表达式语法错误',
   'unknown-column': '未知的列',

@@ -22,11 +22,22 @@ export interface TextFile {
   readonly text: string;
 }
 
+/**
+ * A knowledge file the lock covers. A hand-made table is keyed by its file name and hashed whole; a
+ * national table (knowledge/) is keyed `national/<table>` and hashes its header with its entry file.
+ */
+export interface KnowledgeFile extends TextFile {
+  /** The key in the lock file (default: the file name without `.yaml`). */
+  readonly name?: string;
+  /** What the lock hashes (default: `text`, where `version` is read). */
+  readonly hashed?: string;
+}
+
 export interface LintInput {
   readonly rules: readonly TextFile[];
   /** Test files by the rule id they are named for (`<id>.test.yaml` beside the rule). */
   readonly tests: ReadonlyMap<string, TextFile>;
-  readonly knowledge: readonly TextFile[];
+  readonly knowledge: readonly KnowledgeFile[];
   readonly lock?: Lock | undefined;
 }
 
@@ -156,13 +167,13 @@ export function lintTexts(input: LintInput): Issue[] {
     }
   }
   for (const k of input.lock ? input.knowledge : []) {
-    const name = k.file.replace(/^.*[\\/]/, '').replace(/\.yaml$/, '');
+    const name = k.name ?? k.file.replace(/^.*[\\/]/, '').replace(/\.yaml$/, '');
     const version = topKeys(k.text)('version');
     const locked = input.lock?.knowledge[name];
     if (!version || typeof version.value !== 'number') continue;
     if (!locked)
       out.push(issue(k.file, version, 'not-locked', 'warning', `知识库表 ${name} 不在锁文件中`, '运行 fundwatch rules lock', 'version'));
-    else if (version.value === locked.version && sha256(k.text) !== locked.sha256)
+    else if (version.value === locked.version && sha256(k.hashed ?? k.text) !== locked.sha256)
       out.push(
         issue(
           k.file,

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FundwatchError } from '../../core/errors.js';
-import { buildLock, lintTexts, Lock, type TextFile } from '../engine/lint.js';
+import { buildLock, lintTexts, Lock, type KnowledgeFile, type TextFile } from '../engine/lint.js';
+import { lockTexts, readNationalTexts } from '../../knowledge/index.js';
 import type { Issue } from '../../core/diagnostics/index.js';
 import { Rule } from '../engine/schema.js';
 import { parseDocument } from 'yaml';
@@ -33,19 +34,22 @@ function readLock(file: string): Lock | undefined {
 function gather(
   paths: readonly string[],
   knowledgeDir: string,
-): { rules: TextFile[]; tests: Map<string, TextFile>; knowledge: TextFile[] } {
+): { rules: TextFile[]; tests: Map<string, TextFile>; knowledge: KnowledgeFile[] } {
   const rules = ruleFiles(paths).map((f) => ({ file: rel(f), text: readText(f) }));
   const tests = new Map<string, TextFile>();
   for (const dir of new Set(ruleFiles(paths).map((f) => path.dirname(f))))
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.test.yaml')))
       tests.set(f.replace(/\.test\.yaml$/, ''), { file: rel(path.join(dir, f)), text: readText(path.join(dir, f)) });
-  const knowledge = existsSync(knowledgeDir)
+  const handMade = existsSync(knowledgeDir)
     ? readdirSync(knowledgeDir)
         .filter((f) => f.endsWith('.yaml'))
         .sort()
         .map((f) => ({ file: rel(path.join(knowledgeDir, f)), text: readText(path.join(knowledgeDir, f)) }))
     : [];
-  return { rules, tests, knowledge };
+  // The national tables (knowledge import) and their overlays: `national/<table>` in the lock.
+  const nationalDir = path.join(knowledgeDir, 'national');
+  const national = existsSync(nationalDir) ? lockTexts(readNationalTexts(nationalDir)) : [];
+  return { rules, tests, knowledge: [...handMade, ...national] };
 }
 
 export function lintPaths(paths: readonly string[], knowledgeDir: string = KNOWLEDGE_DIR): Issue[] {
@@ -61,7 +65,7 @@ export function lockPaths(paths: readonly string[], knowledgeDir: string = KNOWL
   });
   const knowledge = g.knowledge.flatMap((f) => {
     const v = (parseDocument(f.text).toJS() as { version?: unknown } | null)?.version;
-    return typeof v === 'number' ? [{ name: path.basename(f.file, '.yaml'), version: v, text: f.text }] : [];
+    return typeof v === 'number' ? [{ name: f.name ?? path.basename(f.file, '.yaml'), version: v, text: f.hashed ?? f.text }] : [];
   });
   const file = lockFileFor(paths);
   writeFileSync(file, `${JSON.stringify(buildLock(rules, knowledge), null, 2)}\n`);
