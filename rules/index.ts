@@ -21,6 +21,7 @@ export {
 } from './run/library.js';
 export { detect, evaluate, runnable, ruleKnowledgeVersion, type RuleRun, type Window } from './run/detect.js';
 export { loadLists } from './run/knowledge.js';
+export { tableVersion, knowledgeVersion, type Knowledge, type ListTable } from './knowledge.js';
 export { runRuleTest, type TestOutcome } from './run/test-rule.js';
 export { loadGiven, TEST_TABLES } from './run/test-data.js';
 export { lintPaths, lockPaths, lockFileFor } from './run/lint-files.js';

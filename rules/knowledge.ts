@@ -5,6 +5,8 @@ import { codeEnum } from '../contract/code-enum.js';
 import { MED_TYPE } from '../contract/codes.js';
 import { byPosition, customIssue, parseYaml, type Issue } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
+import { loadNationalKnowledge, type NationalKnowledge } from '../knowledge/index.js';
+import type { TableName as NationalTableName } from '../knowledge/schema.js';
 
 /**
  * Knowledge tables (知识库) of the rule engine: one YAML file per table under `rules/knowledge/`,
@@ -173,7 +175,12 @@ export type KnowledgeName = keyof typeof KNOWLEDGE_SCHEMAS;
 export const KNOWLEDGE_NAMES = Object.keys(KNOWLEDGE_SCHEMAS).sort() as KnowledgeName[];
 export type KnowledgeTable<N extends KnowledgeName> = z.output<(typeof KNOWLEDGE_SCHEMAS)[N]>;
 export type KnowledgeEntry<N extends KnowledgeName> = KnowledgeTable<N>['entries'][number];
-export type Knowledge = { readonly [N in KnowledgeName]: KnowledgeTable<N> };
+/** The hand-made tables (rules/knowledge/*.yaml). */
+export type HandKnowledge = { readonly [N in KnowledgeName]: KnowledgeTable<N> };
+/** What rules look up: the hand-made tables, and the national ones (rules/knowledge/national/, `fundwatch knowledge import`). */
+export type Knowledge = HandKnowledge & { readonly national: NationalKnowledge };
+/** A table a rule can look up, as hits record it: a hand-made table's name, or `national/<table>`. */
+export type ListTable = KnowledgeName | `national/${NationalTableName}`;
 
 export type ParsedKnowledge<N extends KnowledgeName> =
   { readonly ok: true; readonly table: KnowledgeTable<N> } | { readonly ok: false; readonly issues: readonly Issue[] };
@@ -238,15 +245,23 @@ export function loadKnowledge(dir: string): LoadedKnowledge {
     if (r.ok) tables[name] = r.table;
     else issues.push(...r.issues);
   }
-  if (issues.length) return { ok: false, issues };
-  const knowledge = tables as Knowledge;
+  const national = loadNationalKnowledge(path.join(dir, 'national'));
+  if (!national.ok) issues.push(...national.issues);
+  if (issues.length || !national.ok) return { ok: false, issues };
+  const knowledge: Knowledge = { ...(tables as HandKnowledge), national: national.knowledge };
   return { ok: true, knowledge, version: knowledgeVersion(knowledge) };
 }
 
 /** The version of a set of tables, as hits record it: `name@version` in name order, `;`-separated. */
-export function knowledgeVersion(knowledge: Knowledge, names: readonly KnowledgeName[] = KNOWLEDGE_NAMES): string {
+export function knowledgeVersion(knowledge: Knowledge, names: readonly ListTable[] = KNOWLEDGE_NAMES): string {
   return [...names]
     .sort()
-    .map((n) => `${n}@${knowledge[n].version}`)
+    .map((n) => `${n}@${tableVersion(knowledge, n)}`)
     .join(';');
 }
+
+/** The version of one table a rule can look up. */
+export const tableVersion = (knowledge: Knowledge, name: ListTable): number =>
+  name.startsWith('national/')
+    ? knowledge.national.tables[name.slice('national/'.length) as NationalTableName].header.version
+    : knowledge[name as KnowledgeName].version;

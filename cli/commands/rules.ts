@@ -5,6 +5,7 @@ import { FundwatchError } from '../../core/errors.js';
 import { formatIssue, formatSummary, hasErrors, issuesJson } from '../../core/diagnostics/index.js';
 import {
   explainRule,
+  tableVersion,
   knowledgeOrThrow,
   LIBRARY_DIR,
   lintPaths,
@@ -114,7 +115,7 @@ export function registerRules(program: Command): void {
     .action((id: string, opts: { dir: string }) => {
       const r = ruleById(id, opts.dir);
       const k = knowledgeOrThrow();
-      const versions = Object.fromEntries(Object.entries(k).map(([name, t]) => [name, t.version]));
+      const versions = Object.fromEntries(r.compiled.knowledge.map((t) => [t, tableVersion(k, t)]));
       process.stdout.write(explainRule(r.compiled, versions));
     });
 

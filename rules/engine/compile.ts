@@ -1,5 +1,5 @@
 import { parseYaml, type Finding, type Issue } from '../../core/diagnostics/index.js';
-import type { KnowledgeName } from '../knowledge.js';
+import type { ListTable } from '../knowledge.js';
 import type { Parts } from './archetype-parts.js';
 import { line } from './fee-archetypes.js';
 import { pair, quantity } from './totals.js';
@@ -27,7 +27,7 @@ export interface CompiledRule {
   /** The rule's literals; the executor adds rule_id, since and until. */
   readonly params: Readonly<Record<string, ParamValue>>;
   /** Knowledge tables the rule looks up (their versions go on every hit). */
-  readonly knowledge: readonly KnowledgeName[];
+  readonly knowledge: readonly ListTable[];
   readonly warnings: readonly Finding[];
 }
 
@@ -71,7 +71,7 @@ SELECT * FROM (
 QUALIFY row_number() OVER (PARTITION BY jr_id ORDER BY vola_amt DESC, vola_cont) = 1`;
   return {
     ok: true,
-    compiled: { rule, sql, params: ctx.params.values, knowledge: ctx.listTables() as KnowledgeName[], warnings: ctx.issues },
+    compiled: { rule, sql, params: ctx.params.values, knowledge: ctx.listTables() as ListTable[], warnings: ctx.issues },
   };
 }
 

@@ -1,6 +1,4 @@
 import { GEND } from '../../contract/codes.js';
-import type { Knowledge, KnowledgeName } from '../knowledge.js';
-import type { ValueType } from './columns.js';
 
 /**
  * Knowledge tables as the relations a rule looks up with `<key> in list <name>`. Each list is a
@@ -9,40 +7,10 @@ import type { ValueType } from './columns.js';
  * expression). Pure: rows are computed here, loaded by `rules/run/knowledge.ts`.
  */
 
-export type ListValue = string | number | null | readonly string[];
+import type { ListSpec } from './list-spec.js';
+import { NATIONAL_LISTS } from './national-lists.js';
 
-export interface ListSpec {
-  /** The knowledge file it comes from (its version is recorded on every hit). */
-  readonly table: KnowledgeName;
-  readonly sqlName: string;
-  /** Columns matched, in order, by `x in list L` or `(x, y) in list L`. */
-  readonly key: readonly string[];
-  readonly columns: Readonly<Record<string, ValueType>>;
-  readonly gloss: string;
-  /** How a fee line's code meets the list's code keys (every key but `med_type_class`); default `exact`. */
-  readonly matching?: Matching;
-  readonly rows: (k: Knowledge) => ListValue[][];
-}
-
-/**
- * How a code on a fee line meets a code of a table (a knowledge list or the catalogue):
- * - `exact`: the whole code (drug codes);
- * - `service-code`: a national 15-digit service code also meets a code carrying a local price-item
- *   suffix (`001102000010000-110200001`, common in real uploads): the line is read up to its first `-`;
- * - `prefix`: the table names classes by a code prefix of `prefixLength` characters.
- * Always an equality on a function of the line's code, so the join stays a hash join.
- */
-export type Matching = 'exact' | 'service-code' | { readonly prefixLength: number };
-
-export const matchKey = (matching: Matching | undefined, code: string): string =>
-  matching === undefined || matching === 'exact'
-    ? code
-    : matching === 'service-code'
-      ? `split_part(${code}, '-', 1)`
-      : `left(${code}, ${matching.prefixLength})`;
-
-/** The key columns of a list that hold codes (and so follow its matching). */
-export const isCodeKey = (column: string): boolean => column !== 'med_type_class';
+export { isCodeKey, matchKey, type ListSpec, type ListValue, type Matching } from './list-spec.js';
 
 const SETTING_CLASS = { outpatient: '11', emergency: '13', chronic: '14', pharmacy: '41' } as const;
 
@@ -169,6 +137,7 @@ export const LISTS: Readonly<Record<string, ListSpec>> = {
     gloss: '法定节假日与调休日 (kind: holiday 放假 / workday 调休上班; name: 节日名)',
     rows: (k) => k.calendar.entries.map((e) => [e.day, e.kind, e.name]),
   },
+  ...NATIONAL_LISTS,
 };
 
 export const LIST_NAMES = Object.keys(LISTS).sort();

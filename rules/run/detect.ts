@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { logger } from '../../core/logger.js';
 import type { CompiledRule } from '../engine/compile.js';
 import { knowledgeVersion, type Knowledge } from '../knowledge.js';
-import { loadLists } from './knowledge.js';
+import { loadLists, tablesOf } from './knowledge.js';
 
 /**
  * Runs compiled rules over the store and merges their hits into `hit` / `hit_detail` (contract §6),
@@ -104,7 +104,7 @@ export async function detect(
   window: Window = {},
   now: string = new Date().toISOString().slice(0, 19).replace('T', ' '),
 ): Promise<RuleRun[]> {
-  await loadLists(conn, knowledge);
+  await loadLists(conn, knowledge, tablesOf(rules));
   const runs: RuleRun[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {

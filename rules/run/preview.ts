@@ -19,7 +19,7 @@ export async function preview(
   window: Window = {},
   top = 10,
 ): Promise<Preview> {
-  await loadLists(conn, knowledge);
+  await loadLists(conn, knowledge, c.knowledge);
   const hits = await evaluate(conn, c, window, 'rule_preview');
   const total = await conn.runAndReadAll(`SELECT CAST(coalesce(sum(vola_amt), 0) AS VARCHAR) FROM rule_preview`);
   const months = await conn.runAndReadAll(

@@ -58,7 +58,7 @@ export async function runRuleTest(compiled: CompiledRule, testText: string, test
 async function judge(store: Store, compiled: CompiledRule, knowledge: Knowledge, t: RuleTest, testFile: string): Promise<TestOutcome> {
   const conn = await store.connect();
   try {
-    await loadLists(conn, knowledge);
+    await loadLists(conn, knowledge, compiled.knowledge);
     await evaluate(conn, compiled);
     const r = await conn.runAndReadAll(
       `SELECT jr_id, d.ref FROM (SELECT jr_id, unnest(details) AS d FROM rule_result) WHERE d.vola_item_type = 1`,
