@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('the rule library on a generated town (seed 13)', () => {
-  it('covers at least the seven policy areas of the first rule set', () => {
+  it('covers the policy areas of the library: the first seven and the fraud patterns since', () => {
     expect(PATTERNS).toEqual(
       expect.arrayContaining([
         'age-restricted',
@@ -55,6 +55,14 @@ describe('the rule library on a generated town (seed 13)', () => {
         'inventory-mismatch',
         'over-price',
         'split-admission',
+        // 挂床, 虚假住院, 串换, 分解收费, 倒卖, 追溯码, 限范围: the patterns the library covers since the national knowledge base.
+        'drug-substitution',
+        'phantom-admission',
+        'phantom-bed',
+        'resale',
+        'scope-restricted',
+        'trace-code-reuse',
+        'unbundled-charges',
       ]),
     );
   });
@@ -70,6 +78,7 @@ describe('the rule library on a generated town (seed 13)', () => {
 
   it('the look-alikes the generator plants for these patterns are really there (the check above is not vacuous)', () => {
     const looks = new Set(labels.honest.map((l) => l.looks_like));
-    for (const p of ['over-price', 'excess-quantity', 'split-admission']) expect(looks.has(p as never), p).toBe(true);
+    for (const p of ['over-price', 'excess-quantity', 'split-admission', 'phantom-bed', 'phantom-admission', 'trace-code-reuse', 'resale'])
+      expect(looks.has(p as never), p).toBe(true);
   });
 });

@@ -23,10 +23,13 @@ import { columnsOf, NameEnv, RefSpace, rowRefs } from './env.js';
  * a person's rows far apart in time are never paired.
  */
 
-/** The time span of a source row: a stay from admission to discharge, any other row its own time. */
+/**
+ * The time span of a source row: a stay from admission to discharge, any other row its own time. A
+ * stay not yet discharged is still going on: its span is open (it meets every later row).
+ */
 function span(source: SourceName, alias: string): { start: string; end: string } {
   const time = SOURCES[source].get(TIME_OF[source])?.sql(alias) as string;
-  if (source === 'visit') return { start: `${alias}."begntime"`, end: `coalesce(${alias}."endtime", ${alias}."begntime")` };
+  if (source === 'visit') return { start: `${alias}."begntime"`, end: `coalesce(${alias}."endtime", TIMESTAMP '9999-12-31')` };
   return { start: time, end: time };
 }
 

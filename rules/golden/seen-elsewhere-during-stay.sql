@@ -1,0 +1,36 @@
+-- seen-elsewhere-during-stay v1; params: {"p1":"21","p2":"22","p3":"24","p4":"25","p5":"28","p6":"52","p7":2,"p8":"11","p9":"12","p10":"13","p11":"14","p12":"41","p13":"51","p14":2,"p15":"住院期间（","p16":" 入院）有 ","p17":" 天在 ","p18":" 家机构门诊或购药结算（共 ","p19":" 笔），其中 ","p20":" 笔在其他机构","p21":"days_out","p22":"related","p23":"places","p24":"elsewhere","p25":0}
+WITH a0 AS MATERIALIZED (
+  SELECT a0.*, 'visit:' || a0."fixmedins_code" || ':' || a0."mdtrt_id" AS a_ref
+  FROM visit AS a0
+  
+  WHERE (CAST($since AS DATE) IS NULL OR a0."begntime" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR a0."begntime" < CAST($until AS DATE) + INTERVAL 1 DAY) AND (a0."med_type_class" IN (CAST($p1 AS VARCHAR), CAST($p2 AS VARCHAR), CAST($p3 AS VARCHAR), CAST($p4 AS VARCHAR), CAST($p5 AS VARCHAR), CAST($p6 AS VARCHAR)))
+),
+g AS (
+  SELECT ra.a_ref, count(*) AS m_related, count(DISTINCT rb."fixmedins_code") AS "m_places", count(DISTINCT CAST(rb."setl_time" AS DATE)) AS "m_days_out", count(*) FILTER (WHERE coalesce((rb."fixmedins_code" IS DISTINCT FROM ra."fixmedins_code"), false)) AS "m_elsewhere", list(DISTINCT 'setl:' || rb."fixmedins_code" || ':' || rb."setl_id") AS g_refs
+  FROM a0 AS ra
+  JOIN settlement AS rb ON rb."psn_no" = ra."psn_no"
+    AND CAST(rb."setl_time" AS DATE) <= CAST(coalesce(ra."endtime", TIMESTAMP '9999-12-31') AS DATE) + to_days($p25::INTEGER) AND CAST(rb."setl_time" AS DATE) >= CAST(ra."begntime" AS DATE) - to_days($p25::INTEGER)
+  
+  
+  WHERE NOT rb."cancelled" AND 'setl:' || rb."fixmedins_code" || ':' || rb."setl_id" <> ra.a_ref AND coalesce((coalesce((coalesce((CAST(rb."setl_time" AS DATE) > CAST(ra."begntime" AS DATE)), false) AND coalesce((CAST(rb."setl_time" AS DATE) < CAST(ra."endtime" AS DATE)), false)), false) AND coalesce((left(rb."med_type", CAST(CAST($p7 AS DOUBLE) AS INTEGER)) IN (CAST($p8 AS VARCHAR), CAST($p9 AS VARCHAR), CAST($p10 AS VARCHAR), CAST($p11 AS VARCHAR), CAST($p12 AS VARCHAR), CAST($p13 AS VARCHAR))), false)), false)
+  GROUP BY ra.a_ref
+),
+h AS (
+  SELECT a0."fixmedins_code" AS h_inst, a0."psn_no" AS h_psn, a0."mdtrt_id" AS h_mdtrt, '' AS h_dr,
+    (SELECT sum(coalesce(fl."inscp_amt", fl."det_item_fee_sumamt")) FROM fee_line fl WHERE fl."fixmedins_code" = a0."fixmedins_code" AND fl."mdtrt_id" = a0."mdtrt_id") AS h_amt, concat(CAST($p15 AS VARCHAR), coalesce(CAST(CAST(a0."begntime" AS DATE) AS VARCHAR), ''), CAST($p16 AS VARCHAR), coalesce(CASE WHEN contains(CAST(coalesce(g."m_days_out", 0) AS VARCHAR), '.') THEN rtrim(rtrim(CAST(coalesce(g."m_days_out", 0) AS VARCHAR), '0'), '.') ELSE CAST(coalesce(g."m_days_out", 0) AS VARCHAR) END, ''), CAST($p17 AS VARCHAR), coalesce(CASE WHEN contains(CAST(coalesce(g."m_places", 0) AS VARCHAR), '.') THEN rtrim(rtrim(CAST(coalesce(g."m_places", 0) AS VARCHAR), '0'), '.') ELSE CAST(coalesce(g."m_places", 0) AS VARCHAR) END, ''), CAST($p18 AS VARCHAR), coalesce(CASE WHEN contains(CAST(coalesce(g.m_related, 0) AS VARCHAR), '.') THEN rtrim(rtrim(CAST(coalesce(g.m_related, 0) AS VARCHAR), '0'), '.') ELSE CAST(coalesce(g.m_related, 0) AS VARCHAR) END, ''), CAST($p19 AS VARCHAR), coalesce(CASE WHEN contains(CAST(coalesce(g."m_elsewhere", 0) AS VARCHAR), '.') THEN rtrim(rtrim(CAST(coalesce(g."m_elsewhere", 0) AS VARCHAR), '0'), '.') ELSE CAST(coalesce(g."m_elsewhere", 0) AS VARCHAR) END, ''), CAST($p20 AS VARCHAR)) AS h_cont, CAST(a0."begntime" AS DATE) AS h_on, json_object(CAST($p21 AS VARCHAR), coalesce(g."m_days_out", 0), CAST($p22 AS VARCHAR), coalesce(g.m_related, 0), CAST($p23 AS VARCHAR), coalesce(g."m_places", 0), CAST($p24 AS VARCHAR), coalesce(g."m_elsewhere", 0)) AS h_evidence,
+    list_concat([{'vola_item_type': 1, 'ref': a0.a_ref, 'amount': CAST((SELECT sum(coalesce(fl."inscp_amt", fl."det_item_fee_sumamt")) FROM fee_line fl WHERE fl."fixmedins_code" = a0."fixmedins_code" AND fl."mdtrt_id" = a0."mdtrt_id") AS DECIMAL(16,2))}], list_transform(list_sort(coalesce(g.g_refs, [])), x -> {'vola_item_type': 2, 'ref': x, 'amount': CAST(NULL AS DECIMAL(16,2))})) AS h_details
+  FROM a0
+  LEFT JOIN g ON g.a_ref = a0.a_ref
+  
+  
+  WHERE coalesce((coalesce((coalesce((a0."endtime" IS NOT NULL), false)), false) AND coalesce((coalesce((coalesce(g."m_days_out", 0) >= CAST($p14 AS DOUBLE)), false)), false)), false)
+)
+SELECT * FROM (
+  SELECT sha256(CAST($rule_id AS VARCHAR) || chr(10) || array_to_string(list_sort(list_distinct([x.ref FOR x IN h_details IF x.vola_item_type = 1])), chr(10))) AS jr_id,
+    coalesce(h_inst, '') AS fixmedins_code, coalesce(h_psn, '') AS psn_no, coalesce(h_mdtrt, '') AS mdtrt_id, coalesce(h_dr, '') AS dr_codg,
+    CAST(round(coalesce(h_amt, 0), 2) AS DECIMAL(16,2)) AS vola_amt, h_cont AS vola_cont, h_on AS occurred_on, h_evidence AS evidence,
+    h_details AS details
+  FROM h
+  WHERE len(h_details) > 0
+)
+QUALIFY row_number() OVER (PARTITION BY jr_id ORDER BY vola_amt DESC, vola_cont) = 1
