@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR } from '../../rules/index.js';
+import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR, type ScanRun } from '../../rules/index.js';
 import { contextOf, withStore } from '../context.js';
 import { n, table } from '../format.js';
 import { parseDate } from './rules.js';
@@ -37,10 +37,13 @@ export function registerDetect(program: Command): void {
         });
         const knowledge = knowledgeOrThrow();
         const t0 = performance.now();
+        let scan: ScanRun | undefined;
         const runs = await withStore(contextOf(cmd).dbPath, async (store) => {
           const conn = await store.connect();
           try {
-            return await detect(conn, picked, knowledge, { since: opts.since, until: opts.until });
+            return await detect(conn, picked, knowledge, { since: opts.since, until: opts.until }, undefined, {
+              onScan: (s) => (scan = s),
+            });
           } finally {
             conn.closeSync();
           }
@@ -56,6 +59,10 @@ export function registerDetect(program: Command): void {
             runs.map((r) => [r.rule_id, String(r.version), n(r.hits), n(r.added), n(r.withdrawn), r.seconds.toFixed(2)]),
           )}\n`,
         );
+        if (scan)
+          process.stdout.write(
+            `\n共享扫描: ${scan.rules.length} 条规则共用一次读取的 ${n(scan.rows)} 条目录限定项目费用明细 (${scan.seconds.toFixed(2)} 秒, 不计入各规则)\n`,
+          );
         const sum = (f: (r: (typeof runs)[number]) => number) => n(runs.reduce((s, r) => s + f(r), 0));
         process.stdout.write(
           `\n${runs.length} 条规则: 命中 ${sum((r) => r.hits)} 条, 新增 ${sum((r) => r.added)}, 撤回 ${sum((r) => r.withdrawn)}; 用时 ${seconds.toFixed(1)} 秒\n`,

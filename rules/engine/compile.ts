@@ -1,7 +1,7 @@
 import { parseYaml, type Finding, type Issue } from '../../core/diagnostics/index.js';
 import type { ListTable } from '../knowledge.js';
 import type { Parts } from './archetype-parts.js';
-import { line } from './fee-archetypes.js';
+import { line, sharedScan, type SharedScan } from './fee-archetypes.js';
 import { pair, quantity } from './totals.js';
 import { aggregate, interval } from './group-archetypes.js';
 import { related } from './related-archetype.js';
@@ -29,6 +29,8 @@ export interface CompiledRule {
   /** Knowledge tables the rule looks up (their versions go on every hit). */
   readonly knowledge: readonly ListTable[];
   readonly warnings: readonly Finding[];
+  /** The fee lines of listed items the rule starts from, which `detect` may read once for several rules. */
+  readonly scan?: SharedScan | undefined;
 }
 
 export type CompileResult =
@@ -71,7 +73,14 @@ SELECT * FROM (
 QUALIFY row_number() OVER (PARTITION BY jr_id ORDER BY vola_amt DESC, vola_cont) = 1`;
   return {
     ok: true,
-    compiled: { rule, sql, params: ctx.params.values, knowledge: ctx.listTables() as ListTable[], warnings: ctx.issues },
+    compiled: {
+      rule,
+      sql,
+      params: ctx.params.values,
+      knowledge: ctx.listTables() as ListTable[],
+      warnings: ctx.issues,
+      scan: sharedScan(parts, sql),
+    },
   };
 }
 

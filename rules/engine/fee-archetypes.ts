@@ -99,6 +99,30 @@ export const listedWhere = (p: Parts, a: string): string => {
   return [own, sides].filter(Boolean).join(' AND ');
 };
 
+/**
+ * A shared scan: a rule of the fee-line archetypes whose condition requires listed items starts
+ * from `FROM fee_line AS <alias>` filtered by `where` (its list semi-join). `detect` reads the lines
+ * of every such rule's lists once into a temporary table and points each rule's `from` at it; each
+ * rule still applies its own `where`, so its hits are the same.
+ */
+export interface SharedScan {
+  /** The rule's list semi-join over alias `fl0`. */
+  readonly where: string;
+  /** The text in the rule's SQL that reads the fee lines (it occurs exactly once). */
+  readonly from: string;
+}
+
+export const SCAN_SOURCE = 'fee_line';
+
+export function sharedScan(p: Parts, sql: string): SharedScan | undefined {
+  const kind = p.rule.logic.kind;
+  if (kind !== 'line' && kind !== 'pair' && kind !== 'quantity') return undefined;
+  const where = listedWhere(p, 'fl0');
+  if (!where) return undefined;
+  const from = kind === 'line' ? `FROM ${SCAN_SOURCE} AS fl0 WHERE` : `FROM ${SCAN_SOURCE} AS f\n`;
+  return sql.split(from).length === 2 ? { where, from } : undefined;
+}
+
 /** Per-line limit: matching fee lines, one hit per visit and item, net of reversals. */
 export function line(p: Parts & { logic: Kind<'line'> }): string {
   const env = new NameEnv(columnsOf('fee_line', 'f'), rowRefs('fee_line', 'f'), {}, `f."fee_ocur_time"`);

@@ -13,6 +13,7 @@ import {
 } from './archetype-parts.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF, type SourceName, type Typed } from './columns.js';
 import { columnsOf, NameEnv, RefSpace, rowRefs } from './env.js';
+import { walk, type Expr } from './expr.js';
 
 /**
  * The `related` archetype: per-person history across visits and institutions. Each row `a` of the
@@ -32,6 +33,49 @@ function span(source: SourceName, alias: string): { start: string; end: string }
   if (source === 'visit') return { start: `${alias}."begntime"`, end: `coalesce(${alias}."endtime", TIMESTAMP '9999-12-31')` };
   return { start: time, end: time };
 }
+
+/**
+ * How `relate` runs: its top-level conjuncts `a.x = b.y` between two plain columns become join keys
+ * (a hash join on person and item, not a person's every row), those that read only `b.` filter the
+ * `with` rows before the join, and the rest is checked on the joined pairs. The same rows relate.
+ */
+function planRelate(e: Expr | undefined, a: SourceName, b: SourceName): { keys: [string, string][]; bOnly: Expr[]; rest: Expr[] } {
+  const out = { keys: [] as [string, string][], bOnly: [] as Expr[], rest: [] as Expr[] };
+  const conjuncts = (x: Expr): Expr[] => (x.t === 'binary' && x.op === 'and' ? [...conjuncts(x.left), ...conjuncts(x.right)] : [x]);
+  const column = (x: Expr, side: 'a' | 'b'): string | undefined => {
+    const src = side === 'a' ? a : b;
+    return x.t === 'ref' && x.path.length === 2 && x.path[0] === side && PLAIN[src].has(x.path[1] as string) ? x.path[1] : undefined;
+  };
+  for (const c of e ? conjuncts(e) : []) {
+    if (c.t === 'binary' && c.op === '=') {
+      const ab = [column(c.left, 'a'), column(c.right, 'b')];
+      const ba = [column(c.right, 'a'), column(c.left, 'b')];
+      const pair = ab[0] && ab[1] ? ab : ba[0] && ba[1] ? ba : undefined;
+      if (pair) {
+        out.keys.push([pair[0] as string, pair[1] as string]);
+        continue;
+      }
+    }
+    const heads = new Set<string>();
+    walk(c, (n) => {
+      if (n.t === 'ref' && n.path.length > 1) heads.add(n.path[0] as string);
+    });
+    (heads.size === 1 && heads.has('b') ? out.bOnly : out.rest).push(c);
+  }
+  return out;
+}
+
+/** The stored (not derived) columns of each source: only these can be join keys. */
+const PLAIN: Readonly<Record<SourceName, ReadonlySet<string>>> = Object.fromEntries(
+  Object.entries(SOURCES).map(([name, cols]) => [
+    name,
+    new Set(
+      [...(cols as ReadonlyMap<string, { sql: (a: string) => string; name: string }>).values()]
+        .filter((c) => c.sql('x') === `x."${c.name}"`)
+        .map((c) => c.name),
+    ),
+  ]),
+) as unknown as Record<SourceName, ReadonlySet<string>>;
 
 /** What a related row's amount is when the rule does not say: a visit's fee, a fee line's, else nothing. */
 function defaultAmount(source: SourceName): string {
@@ -73,7 +117,13 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
   };
   const pairEnv = new NameEnv(new Map(), {}, { a: columnsOf(a, 'ra'), b: columnsOf(b, 'rb'), ...insts });
   const relE = logic.relate ? ctx.parse(logic.relate, ['logic', 'relate']) : undefined;
-  const relate = relE ? ctx.bool(relE, pairEnv, ['logic', 'relate']) : 'true';
+  const plan = planRelate(relE, a, b);
+  const relPath = ['logic', 'relate'];
+  const joinKeys = plan.keys.map(([ca, cb]) => ` AND rb."${cb}" = ra."${ca}"`).join('');
+  const bFilter = plan.bOnly.map((e) => ctx.bool(e, pairEnv, relPath));
+  const rest = plan.rest.map((e) => ctx.bool(e, pairEnv, relPath));
+  const relate = rest.length ? rest.join(' AND ') : 'true';
+  const bRows = [liveB ? liveB('rb') : undefined, ...bFilter].filter((x) => x !== undefined);
   const measures: string[] = [];
   const own = new Map<string, Typed>([['related', { sql: 'coalesce(g.m_related, 0)', type: 'number' }]]);
   for (const [name, m] of Object.entries(logic.measures)) {
@@ -92,6 +142,15 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
   const days = `to_days(${ctx.params.add(logic.within_days)}::INTEGER)`;
   const day = (t: string) => `CAST(${t} AS DATE)`;
   const subject = (col: string) => (SOURCES[a].has(col) ? `a0."${col}"` : `''`);
+  // The pairs, built twice: once to measure every a row, once to list the related rows of the hits
+  // only (listing them for every a row would build a reference for each of millions of pairs).
+  const join = (ra: string) => `FROM ${ra} AS ra
+  JOIN ${bRows.length ? `(SELECT * FROM ${b} AS rb WHERE ${bRows.join(' AND ')})` : b} AS rb ON rb."${key}" = ra."${key}"${joinKeys}
+    AND ${day(sb.start)} <= ${day(sa.end)} + ${days} AND ${day(sb.end)} >= ${day(sa.start)} - ${days}
+  ${insts.a_inst.join()}
+  ${insts.b_inst.join()}
+  WHERE ${a === b ? `${REF_OF[b]('rb')} <> ra.a_ref AND ` : ''}${relate}
+  GROUP BY ra.a_ref`;
   return `a0 AS MATERIALIZED (
   SELECT a0.*, ${REF_OF[a]('a0')} AS a_ref
   FROM ${a} AS a0
@@ -99,23 +158,26 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
   WHERE ${liveA ? `${liveA('a0')} AND ` : ''}${windowSql(span(a, 'a0').start)} AND ${scope}
 ),
 g AS (
-  SELECT ra.a_ref, count(*) AS m_related${measures.map((m) => `, ${m}`).join('')}, list(DISTINCT ${REF_OF[b]('rb')}) AS g_refs
-  FROM a0 AS ra
-  JOIN ${b} AS rb ON rb."${key}" = ra."${key}"
-    AND ${day(sb.start)} <= ${day(sa.end)} + ${days} AND ${day(sb.end)} >= ${day(sa.start)} - ${days}
-  ${insts.a_inst.join()}
-  ${insts.b_inst.join()}
-  WHERE ${liveB ? `${liveB('rb')} AND ` : ''}${REF_OF[b]('rb')} <> ra.a_ref AND ${relate}
-  GROUP BY ra.a_ref
+  SELECT ra.a_ref, count(*) AS m_related${measures.map((m) => `, ${m}`).join('')}
+  ${join('a0')}
 ),
-h AS (
-  SELECT ${subject('fixmedins_code')} AS h_inst, ${subject('psn_no')} AS h_psn, ${subject('mdtrt_id')} AS h_mdtrt, '' AS h_dr,
-    ${amount} AS h_amt, ${cont} AS h_cont, CAST(${span(a, 'a0').start} AS DATE) AS h_on, ${evidence} AS h_evidence,
-    list_concat([${detail(1, 'a0.a_ref', amount)}], list_transform(list_sort(coalesce(g.g_refs, [])), x -> ${detail(2, 'x', 'NULL')})) AS h_details
+h0 AS MATERIALIZED (
+  SELECT a0.a_ref AS h_ref, ${subject('fixmedins_code')} AS h_inst, ${subject('psn_no')} AS h_psn, ${subject('mdtrt_id')} AS h_mdtrt, '' AS h_dr,
+    ${amount} AS h_amt, ${cont} AS h_cont, CAST(${span(a, 'a0').start} AS DATE) AS h_on, ${evidence} AS h_evidence
   FROM a0
   LEFT JOIN g ON g.a_ref = a0.a_ref
   ${env.joins()}
   ${ctx.listJoins()}
   WHERE ${cond}
+),
+r AS (
+  SELECT ra.a_ref, list(${REF_OF[b]('rb')}) AS g_refs
+  ${join('(SELECT * FROM a0 WHERE a_ref IN (SELECT h_ref FROM h0))')}
+),
+h AS (
+  SELECT h0.* EXCLUDE (h_ref),
+    list_concat([${detail(1, 'h0.h_ref', 'h0.h_amt')}], list_transform(list_sort(coalesce(r.g_refs, [])), x -> ${detail(2, 'x', 'NULL')})) AS h_details
+  FROM h0
+  LEFT JOIN r ON r.a_ref = h0.h_ref
 )`;
 }

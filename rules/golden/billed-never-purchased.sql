@@ -1,6 +1,6 @@
 -- billed-never-purchased v1; params: {"p1":"41","p2":0,"p3":0,"p4":0,"p5":"医保结算 ","p6":" 个单位（","p7":" 次购药，","p8":" 元），本店进销存中无任何采购入库或盘存记录","p9":"billed","p10":"visits","p11":"stock.purchased","p12":"stock.opening","p13":"stock.sold"}
 WITH g AS (
-  SELECT src."fixmedins_code" AS g_0, src."med_list_codg" AS g_1, coalesce(sum(src."cnt"), 0) AS "m_billed", coalesce(sum(src."det_item_fee_sumamt"), 0) AS "m_amt", count(DISTINCT src."mdtrt_id") AS "m_visits", min(src."fee_ocur_time") AS g_t,
+  SELECT src."fixmedins_code" AS g_0, src."med_list_codg" AS g_1, coalesce(sum(src."cnt"), 0) AS "m_billed", coalesce(sum(src."det_item_fee_sumamt"), 0) AS "m_amt", coalesce(len(list_distinct(list(src."mdtrt_id"))), 0) AS "m_visits", min(src."fee_ocur_time") AS g_t,
     list({'vola_item_type': 1, 'ref': 'fee:' || src."fixmedins_code" || ':' || src."mdtrt_id" || ':' || src."feedetl_sn", 'amount': CAST(NULL AS DECIMAL(16,2))}) AS g_details
   FROM fee_line AS src
   

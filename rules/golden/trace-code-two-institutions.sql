@@ -1,6 +1,6 @@
 -- trace-code-two-institutions v1; params: {"p1":"fee_line","p2":"3505","p3":"1","p4":1,"p5":0,"p6":0,"p7":"追溯码 ","p8":" 在 ","p9":" 家机构售出且无退货记录：同一盒药品多处销售","p10":"places","p11":"returned"}
 WITH g AS (
-  SELECT src."drug_trac_codg" AS g_0, count(DISTINCT src."fixmedins_code") FILTER (WHERE coalesce((coalesce((NOT coalesce(src."is_return", false)), false) AND coalesce((coalesce((src."line_table" = CAST($p1 AS VARCHAR)), false) OR coalesce((src."infno" = CAST($p2 AS VARCHAR)), false)), false)), false)) AS "m_places", count(*) FILTER (WHERE coalesce(src."is_return", false)) AS "m_returned", count(*) FILTER (WHERE coalesce((src."trdn_flag" = CAST($p3 AS VARCHAR)), false)) AS "m_split", min(src."event_time") AS g_t,
+  SELECT src."drug_trac_codg" AS g_0, coalesce(len(list_distinct(list(src."fixmedins_code") FILTER (WHERE coalesce((coalesce((NOT coalesce(src."is_return", false)), false) AND coalesce((coalesce((src."line_table" = CAST($p1 AS VARCHAR)), false) OR coalesce((src."infno" = CAST($p2 AS VARCHAR)), false)), false)), false)))), 0) AS "m_places", count(*) FILTER (WHERE coalesce(src."is_return", false)) AS "m_returned", count(*) FILTER (WHERE coalesce((src."trdn_flag" = CAST($p3 AS VARCHAR)), false)) AS "m_split", min(src."event_time") AS g_t,
     list({'vola_item_type': 1, 'ref': src."ref", 'amount': CAST(NULL AS DECIMAL(16,2))}) AS g_details
   FROM trace_code AS src
   

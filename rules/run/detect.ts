@@ -3,6 +3,9 @@ import { logger } from '../../core/logger.js';
 import type { CompiledRule } from '../engine/compile.js';
 import { knowledgeVersion, type Knowledge } from '../knowledge.js';
 import { loadLists, tablesOf } from './knowledge.js';
+import { dropScans, planScans, type ScanRun, type Window } from './plan.js';
+
+export type { Window } from './plan.js';
 
 /**
  * Runs compiled rules over the store and merges their hits into `hit` / `hit_detail` (contract §6),
@@ -12,13 +15,6 @@ import { loadLists, tablesOf } from './knowledge.js';
  */
 
 const log = logger('rules');
-
-export interface Window {
-  /** First day (yyyy-MM-dd), inclusive. */
-  readonly since?: string | undefined;
-  /** Last day (yyyy-MM-dd), inclusive. */
-  readonly until?: string | undefined;
-}
 
 export interface RuleRun {
   readonly rule_id: string;
@@ -93,6 +89,13 @@ async function merge(
   return { added, withdrawn: w.getRows().length };
 }
 
+export interface DetectOptions {
+  /** Read the lines of listed items once for all the rules that start from them (default true). */
+  readonly shareScans?: boolean;
+  /** Told what the shared scan read, before the rules run. */
+  readonly onScan?: (scan: ScanRun) => void;
+}
+
 /**
  * Runs `rules` in one transaction (all or nothing) and returns what each did. `now` is the
  * detected_at of new hits (passed in, so tests control the clock).
@@ -103,12 +106,18 @@ export async function detect(
   knowledge: Knowledge,
   window: Window = {},
   now: string = new Date().toISOString().slice(0, 19).replace('T', ' '),
+  opts: DetectOptions = {},
 ): Promise<RuleRun[]> {
   await loadLists(conn, knowledge, tablesOf(rules));
   const runs: RuleRun[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
-    for (const c of rules) {
+    const plan = opts.shareScans === false ? { rules } : await planScans(conn, rules, window);
+    if (plan.scan) {
+      log.info({ ...plan.scan }, 'shared scan');
+      opts.onScan?.(plan.scan);
+    }
+    for (const c of plan.rules) {
       const t0 = performance.now();
       const hits = await evaluate(conn, c, window);
       const { added, withdrawn } = await merge(conn, c, ruleKnowledgeVersion(c, knowledge), window, now);
@@ -122,6 +131,7 @@ export async function detect(
     throw err;
   }
   await conn.run('DROP TABLE IF EXISTS rule_result');
+  await dropScans(conn);
   return runs;
 }
 
