@@ -280,6 +280,35 @@ async function outcome(rule: string, test: string[]) {
   return { missing: o.missing, unexpected: o.unexpected, issues: o.issues };
 }
 
+describe('an aggregate rule over fee lines requiring a list of its item', () => {
+  const aggregateRule = (condition: string) =>
+    ruleText(
+      'aggregate-listed',
+      [
+        'kind: aggregate',
+        'source: fee_line',
+        'group_by: [psn_no, med_list_codg]',
+        'measures:',
+        '  days: { agg: count_distinct, of: fee_day }',
+        'conditions:',
+        '  limited: med_list_codg in list nat_drug_course',
+        '  many: days > 1',
+        `condition: ${condition}`,
+      ],
+      '{days}',
+    );
+  const firstStep = (text: string) => {
+    const r = compileText(text, 'engine-test.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return r.compiled.sql.split('\nh AS')[0] ?? '';
+  };
+  it('reads only the lines of listed items when its condition requires the list, and every line when it does not', () => {
+    expect(firstStep(aggregateRule('limited and many'))).toContain('IN (SELECT "med_list_codg" FROM k_nat_drug_course)');
+    // Under `or` the list is not required: an unlisted item's group can still hit.
+    expect(firstStep(aggregateRule('limited or many')).includes('k_nat_drug_course')).toBe(false);
+  });
+});
+
 describe('nat-service-cycle and batch 8-4', () => {
   it('measures a window for every period the table has (a new period needs a new measure in the rule)', () => {
     const periods = new Set(

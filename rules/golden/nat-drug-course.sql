@@ -4,7 +4,7 @@ WITH g AS (
     list({'vola_item_type': 1, 'ref': 'fee:' || src."fixmedins_code" || ':' || src."mdtrt_id" || ':' || src."feedetl_sn", 'amount': CAST(NULL AS DECIMAL(16,2))}) FILTER (WHERE coalesce((CASE WHEN src."cnt" < 0 THEN 0 ELSE src."cnt" + coalesce((SELECT sum(rv."cnt") FROM fee_line rv WHERE rv."fixmedins_code" = src."fixmedins_code" AND rv."mdtrt_id" = src."mdtrt_id" AND rv."init_feedetl_sn" = src."feedetl_sn" AND rv."cnt" < 0), 0) END > CAST($p3 AS DOUBLE)), false)) AS g_details
   FROM fee_line AS src
   
-  WHERE (CAST($since AS DATE) IS NULL OR src."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR src."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true
+  WHERE (CAST($since AS DATE) IS NULL OR src."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR src."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND true AND src."med_list_codg" IN (SELECT "med_list_codg" FROM k_nat_drug_course)
   GROUP BY ALL
 ),
 h AS (
