@@ -120,6 +120,7 @@ export const FIELD_ZH: Readonly<Record<string, string>> = {
   pac_cnt: '包装数量',
   dosform: '剂型',
   // Derived names of the engine
+  net_cnt: '冲销后的本行净数量',
   age_years: '年龄 (岁, 收费当日)',
   age_days: '年龄 (天, 收费当日)',
   qty: '净数量',
@@ -154,6 +155,8 @@ export const FIELD_ZH: Readonly<Record<string, string>> = {
   group: '分组',
   group_id: '分组编号',
   group_zh: '年龄组名称',
+  group_ids: '所属分组编号',
+  groups: '所属分组',
   insurance: '限定险种',
   insurance_zh: '限定险种名称',
   item_a: '项目甲编码',

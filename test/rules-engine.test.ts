@@ -224,6 +224,176 @@ describe('jr_id', () => {
   });
 });
 
+describe('national lists', () => {
+  it('nat_main_secondary: one row per surgery, with every group the batch lists it in, so a lookup meets one row', async () => {
+    // Expected from the shipped entry file itself, not from the code under test.
+    const groupsOf = new Map<string, Set<string>>();
+    for (const line of readFileSync(path.join(PACKAGE_ROOT, 'rules', 'knowledge', 'national', 'b2-service-main-secondary.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)) {
+      const e = JSON.parse(line) as { med_list_codg: string; group_id: string };
+      groupsOf.set(e.med_list_codg, (groupsOf.get(e.med_list_codg) ?? new Set()).add(e.group_id));
+    }
+    const store = await openStore(':memory:');
+    const conn = await store.connect();
+    try {
+      await loadLists(conn, shipped().knowledge, ['national/b2-service-main-secondary']);
+      const rows = (
+        await conn.runAndReadAll(`SELECT med_list_codg, list_sort(group_ids) AS ids FROM k_nat_main_secondary ORDER BY med_list_codg`)
+      ).getRowObjectsJS();
+      expect(rows).toHaveLength(groupsOf.size);
+      const multi = [...groupsOf].filter(([, g]) => g.size > 1);
+      expect(multi.length).toBeGreaterThan(0);
+      for (const [code, g] of multi) expect(rows.find((r) => r['med_list_codg'] === code)?.['ids']).toEqual([...g].sort());
+    } finally {
+      conn.closeSync();
+      await store.close();
+    }
+  });
+});
+
+const ruleText = (id: string, logic: string[], template: string) =>
+  [
+    `id: ${id}`,
+    'version: 1',
+    'title: 引擎测试规则',
+    'description: 引擎测试',
+    'status: experimental',
+    'owner: 测试',
+    'references: [测试依据]',
+    'pattern: excess-quantity',
+    'severity: suspect',
+    'logic:',
+    ...logic.map((l) => `  ${l}`),
+    `vola_cont: '${template}'`,
+    'triage: 测试',
+    '',
+  ].join('\n');
+
+const feeRow = (visit: string, sn: string, item: string, cnt: number, extra = '') =>
+  `    - { fixmedins_code: H1, mdtrt_id: ${visit}, feedetl_sn: '${sn}', psn_no: P1, fee_ocur_time: '2026-01-05 08:0${sn}:00', med_list_codg: '${item}', medins_list_codg: N${sn}, det_item_fee_sumamt: ${10 * cnt}, cnt: ${cnt}, pric: 10, med_type: '21', bilg_dept_codg: D1, bilg_dr_codg: DR1${extra} }`;
+
+async function outcome(rule: string, test: string[]) {
+  const r = compileText(rule, 'engine-test.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  const o = await runRuleTest(r.compiled, test.join('\n'), 't.test.yaml', shipped().knowledge);
+  return { missing: o.missing, unexpected: o.unexpected, issues: o.issues };
+}
+
+describe('an aggregate rule over fee lines requiring a list of its item', () => {
+  const aggregateRule = (condition: string) =>
+    ruleText(
+      'aggregate-listed',
+      [
+        'kind: aggregate',
+        'source: fee_line',
+        'group_by: [psn_no, med_list_codg]',
+        'measures:',
+        '  days: { agg: count_distinct, of: fee_day }',
+        'conditions:',
+        '  limited: med_list_codg in list nat_drug_course',
+        '  many: days > 1',
+        `condition: ${condition}`,
+      ],
+      '{days}',
+    );
+  const firstStep = (text: string) => {
+    const r = compileText(text, 'engine-test.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return r.compiled.sql.split('\nh AS')[0] ?? '';
+  };
+  it('reads only the lines of listed items when its condition requires the list, and every line when it does not', () => {
+    expect(firstStep(aggregateRule('limited and many'))).toContain('IN (SELECT "med_list_codg" FROM k_nat_drug_course)');
+    // Under `or` the list is not required: an unlisted item's group can still hit.
+    expect(firstStep(aggregateRule('limited or many')).includes('k_nat_drug_course')).toBe(false);
+  });
+});
+
+describe('nat-service-cycle and batch 8-4', () => {
+  it('measures a window for every period the table has (a new period needs a new measure in the rule)', () => {
+    const periods = new Set(
+      readFileSync(path.join(PACKAGE_ROOT, 'rules', 'knowledge', 'national', 'b8-4-service-cycle.ndjson'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { period_days: number }).period_days),
+    );
+    const text = readFileSync(path.join(PACKAGE_ROOT, 'rules', 'library', 'national', 'nat-service-cycle.yaml'), 'utf8');
+    for (const n of periods) {
+      expect(text).toContain(`days_between(b.fee_day, a.fee_day) < ${n}'`);
+      expect(text).toContain(`list.period_days = ${n} and prior_${n} + a.net_cnt > list.max_cnt`);
+    }
+  });
+});
+
+describe('net_cnt of a fee line', () => {
+  it('is what its reversals leave of it, and 0 on a reversal line', async () => {
+    // V1: 3 units less 1 reversed (2 left), 1 unit reversed in full (0 left): one line with 2 left.
+    // V2: two lines with nothing reversed: two lines left.
+    const rule = ruleText(
+      'net-cnt',
+      [
+        'kind: aggregate',
+        'source: fee_line',
+        'group_by: [mdtrt_id]',
+        'measures:',
+        '  left: { agg: sum, of: net_cnt }',
+        "  lines_left: { agg: count, where: 'net_cnt > 0' }",
+        'conditions:',
+        '  one_line_of_two: lines_left = 1 and left = 2',
+        'condition: one_line_of_two',
+      ],
+      '{mdtrt_id}',
+    );
+    const test = [
+      'rule: net-cnt',
+      'given:',
+      '  fee_line:',
+      feeRow('V1', '1', '001201000020000', 3),
+      feeRow('V1', '2', '001201000020000', -1, ", init_feedetl_sn: '1'"),
+      feeRow('V1', '3', '001201000030000', 1),
+      feeRow('V1', '4', '001201000030000', -1, ", init_feedetl_sn: '3'"),
+      feeRow('V2', '1', '001201000020000', 1),
+      feeRow('V2', '2', '001201000020000', 1),
+      'hits: [fee:H1:V1:1]',
+      'not_hits: [fee:H1:V2:1]',
+    ];
+    expect(await outcome(rule, test)).toEqual({ missing: [], unexpected: [], issues: [] });
+  });
+});
+
+describe('a related rule over fee lines requiring a list of its a row', () => {
+  it('reads only the listed a rows, and still relates them to unlisted b rows', async () => {
+    // 002503020030000 糖化血红蛋白测定 is in batch 8-4 (nat_cycle); 001201000030000 Ⅰ级护理 is not.
+    const rule = ruleText(
+      'related-listed',
+      [
+        'kind: related',
+        'source: fee_line',
+        'with: fee_line',
+        'within_days: 0',
+        "relate: 'b.med_list_codg <> a.med_list_codg'",
+        'conditions:',
+        '  cycled: a.med_list_codg in list nat_cycle',
+        '  with_other: related > 0',
+        'condition: cycled and with_other',
+      ],
+      '{a.med_list_codg}',
+    );
+    const r = compileText(rule, 'engine-test.yaml');
+    expect(r.ok && r.compiled.sql.split('\ng AS')[0]).toContain('IN (SELECT "med_list_codg" FROM k_nat_cycle)');
+    const test = [
+      'rule: related-listed',
+      'given:',
+      '  fee_line:',
+      feeRow('V1', '1', '002503020030000', 1),
+      feeRow('V1', '2', '001201000030000', 1),
+      'hits: [fee:H1:V1:1]',
+      'not_hits: [fee:H1:V1:2]',
+    ];
+    expect(await outcome(rule, test)).toEqual({ missing: [], unexpected: [], issues: [] });
+  });
+});
+
 describe('JSON Schema for editors', () => {
   it('rules/rule.schema.json is the one generated from the zod schema (npm run rules:schema)', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(ruleJsonSchema());

@@ -59,6 +59,15 @@ export const SOURCES = {
     derived('item', 'text', (a) => `${a}."med_list_codg"`, '医保目录编码'),
     derived('fee_day', 'date', (a) => `CAST(${a}."fee_ocur_time" AS DATE)`, '费用发生日期'),
     derived('remote', 'bool', remote, '异地就医'),
+    // What is left of a line after the reversals that name it (a reversal itself leaves nothing):
+    // for rules that count lines or days across visits, where a group's net sum is not enough.
+    derived(
+      'net_cnt',
+      'number',
+      (a) =>
+        `CASE WHEN ${a}."cnt" < 0 THEN 0 ELSE ${a}."cnt" + coalesce((SELECT sum(rv."cnt") FROM fee_line rv WHERE rv."fixmedins_code" = ${a}."fixmedins_code" AND rv."mdtrt_id" = ${a}."mdtrt_id" AND rv."init_feedetl_sn" = ${a}."feedetl_sn" AND rv."cnt" < 0), 0) END`,
+      '冲销后本行剩余的数量 (冲销行为 0)',
+    ),
   ]),
   visit: byName([
     ...plain(TABLES.visit.columns),

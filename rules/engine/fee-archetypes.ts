@@ -87,13 +87,7 @@ function feeLines(p: Parts): { cte: string; from: string } {
  */
 export const listedWhere = (p: Parts, a: string): string => {
   const required = requiredItemLists(p.rule.logic);
-  const all = (side: string) =>
-    (required.get(side) ?? [])
-      .map(({ list, column }) => {
-        const spec = LISTS[list] as ListSpec;
-        return `${matchKey(spec.matching, `${a}."med_list_codg"`)} IN (SELECT "${column}" FROM ${spec.sqlName})`;
-      })
-      .join(' AND ');
+  const all = (side: string) => listedSide(required, side, a);
   const own = all('');
   const sides = required.has('a') && required.has('b') ? `((${all('a')}) OR (${all('b')}))` : '';
   return [own, sides].filter(Boolean).join(' AND ');
@@ -122,6 +116,22 @@ export function sharedScan(p: Parts, sql: string): SharedScan | undefined {
   const from = kind === 'line' ? `FROM ${SCAN_SOURCE} AS fl0 WHERE` : `FROM ${SCAN_SOURCE} AS f\n`;
   return sql.split(from).length === 2 ? { where, from } : undefined;
 }
+
+function listedSide(required: Map<string, { list: string; column: string }[]>, side: string, a: string): string {
+  return (required.get(side) ?? [])
+    .map(({ list, column }) => {
+      const spec = LISTS[list] as ListSpec;
+      return `${matchKey(spec.matching, `${a}."med_list_codg"`)} IN (SELECT "${column}" FROM ${spec.sqlName})`;
+    })
+    .join(' AND ');
+}
+
+/**
+ * For a `related` rule over fee lines: the lists its condition requires of the `a` row's item
+ * (`a.med_list_codg in list L`, through `and`), as a semi-join on `a` ('' when none). Without it
+ * every fee line of the window would meet every other line of its person within the window.
+ */
+export const listedA = (p: Parts, a: string): string => listedSide(requiredItemLists(p.rule.logic), 'a', a);
 
 /** Per-line limit: matching fee lines, one hit per visit and item, net of reversals. */
 export function line(p: Parts & { logic: Kind<'line'> }): string {

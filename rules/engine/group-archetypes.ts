@@ -1,6 +1,7 @@
 import type { FieldPath } from '../../core/diagnostics/index.js';
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF } from './columns.js';
 import { columnsOf, NameEnv, rowRefs } from './env.js';
+import { listedWhere } from './fee-archetypes.js';
 import type { Typed } from './columns.js';
 import {
   conditionSql,
@@ -119,12 +120,16 @@ export function aggregate(p: Parts & { logic: Kind<'aggregate'> }): string {
   const trace = groupOut.get('drug_trac_codg')?.sql;
   const details = trace ? `list_concat([${detail(1, `'trace:' || ${trace}`, 'NULL')}], g.g_details)` : 'g.g_details';
   const live = LIVE_ROWS[source];
+  // Groups of one item of fee lines: the lists the condition requires of that item narrow the lines
+  // read (a group's item is each of its lines' item), as the fee-line archetypes do.
+  const perItem = logic.group_by.includes('med_list_codg') || logic.group_by.includes('item');
+  const listed = source === 'fee_line' && perItem ? listedWhere(p, 'src') : '';
   return `g AS (
   SELECT ${[...groupSel, ...measures].join(', ')}, min(${time}) AS g_t,
     list(${detail(1, REF_OF[source]('src'), 'NULL')})${items} AS g_details
   FROM ${source} AS src
   ${row.joins()}
-  WHERE ${live ? `${live('src')} AND ` : ''}${windowSql(time)} AND ${scope}
+  WHERE ${live ? `${live('src')} AND ` : ''}${windowSql(time)} AND ${scope}${listed ? ` AND ${listed}` : ''}
   GROUP BY ALL
 ),
 h AS (

@@ -70,10 +70,22 @@ export const NATIONAL_LISTS: Readonly<Record<string, ListSpec>> = {
     table: 'national/b2-service-main-secondary',
     sqlName: 'k_nat_main_secondary',
     key: ['med_list_codg'],
-    columns: { med_list_codg: 'text', name: 'text', group_id: 'text', group: 'text' },
+    columns: { med_list_codg: 'text', name: 'text', group_ids: 'list', groups: 'text' },
     matching: 'service-code',
-    gloss: '国家第二批 限定主次操作的手术 (同一手术组经同一切口的第二及以后手术应折价; 一个手术可属多个组)',
-    rows: (k) => k.national.tables['b2-service-main-secondary'].entries.map((e) => [e.med_list_codg, e.name, e.group_id, e.group]),
+    gloss:
+      '国家第二批 限定主次操作的手术 (同一手术组经同一切口的第二及以后手术应折价; 每个手术一行, group_ids 为它所属的全部手术组, 两个手术同组: overlap(ma.group_ids, mb.group_ids) > 0)',
+    // One row per surgery: the table has one entry per (surgery, group), and a lookup keyed on the
+    // code must meet one row, or a pair of surgeries sharing two groups would be counted twice.
+    rows: (k) => {
+      const bySurgery = new Map<string, { name: string; ids: string[]; names: string[] }>();
+      for (const e of k.national.tables['b2-service-main-secondary'].entries) {
+        const s = bySurgery.get(e.med_list_codg) ?? { name: e.name, ids: [], names: [] };
+        s.ids.push(e.group_id);
+        s.names.push(e.group);
+        bySurgery.set(e.med_list_codg, s);
+      }
+      return [...bySurgery].map(([code, s]) => [code, s.name, s.ids, s.names.join('、')]);
+    },
   },
   nat_drug_insurance: {
     table: 'national/b3-drug-insurance',

@@ -14,6 +14,7 @@ import {
 import { LIVE_ROWS, REF_OF, SOURCES, TIME_OF, type SourceName, type Typed } from './columns.js';
 import { columnsOf, NameEnv, RefSpace, rowRefs } from './env.js';
 import { walk, type Expr } from './expr.js';
+import { listedA } from './fee-archetypes.js';
 
 /**
  * The `related` archetype: per-person history across visits and institutions. Each row `a` of the
@@ -102,9 +103,11 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
         `${src} 没有 ${key}, 不能按${logic.match === 'person' ? '参保人' : '机构'}关联`,
         '换一个来源',
       );
-  // The a rows: the rule's window and scope, as every archetype reads its source.
+  // The a rows: the rule's window and scope, as every archetype reads its source, and for fee
+  // lines only those of the items the condition requires a list entry for.
   const base = new NameEnv(columnsOf(a, 'a0'), rowRefs(a, 'a0'), {}, span(a, 'a0').start);
   const scope = scopeSql(p, base, a);
+  const listed = a === 'fee_line' ? listedA(p, 'a0') : '';
   const liveA = LIVE_ROWS[a];
   const liveB = LIVE_ROWS[b];
   const sa = span(a, 'ra');
@@ -155,7 +158,7 @@ export function related(p: Parts & { logic: Kind<'related'> }): string {
   SELECT a0.*, ${REF_OF[a]('a0')} AS a_ref
   FROM ${a} AS a0
   ${base.joins()}
-  WHERE ${liveA ? `${liveA('a0')} AND ` : ''}${windowSql(span(a, 'a0').start)} AND ${scope}
+  WHERE ${liveA ? `${liveA('a0')} AND ` : ''}${windowSql(span(a, 'a0').start)} AND ${scope}${listed ? ` AND ${listed}` : ''}
 ),
 g AS (
   SELECT ra.a_ref, count(*) AS m_related${measures.map((m) => `, ${m}`).join('')}

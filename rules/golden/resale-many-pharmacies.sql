@@ -3,7 +3,7 @@ WITH a0 AS MATERIALIZED (
   SELECT a0.*, 'fee:' || a0."fixmedins_code" || ':' || a0."mdtrt_id" || ':' || a0."feedetl_sn" AS a_ref
   FROM fee_line AS a0
   
-  WHERE (CAST($since AS DATE) IS NULL OR a0."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR a0."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND (a0."med_type_class" IN (CAST($p1 AS VARCHAR)))
+  WHERE (CAST($since AS DATE) IS NULL OR a0."fee_ocur_time" >= CAST($since AS DATE)) AND (CAST($until AS DATE) IS NULL OR a0."fee_ocur_time" < CAST($until AS DATE) + INTERVAL 1 DAY) AND (a0."med_type_class" IN (CAST($p1 AS VARCHAR))) AND a0."med_list_codg" IN (SELECT "med_list_codg" FROM k_days_supply)
 ),
 g AS (
   SELECT ra.a_ref, count(*) AS m_related, coalesce(len(list_distinct(list(rb."fixmedins_code") FILTER (WHERE coalesce((coalesce((rb."fixmedins_code" IS DISTINCT FROM ra."fixmedins_code"), false) AND coalesce((rb."fee_ocur_time" >= ra."fee_ocur_time"), false)), false)))), 0) AS "m_others", coalesce(sum(rb."cnt") FILTER (WHERE coalesce((rb."fee_ocur_time" >= ra."fee_ocur_time"), false)), 0) AS "m_units", coalesce(sum(rb."det_item_fee_sumamt") FILTER (WHERE coalesce((rb."fee_ocur_time" >= ra."fee_ocur_time"), false)), 0) AS "m_burst_amt", count(*) FILTER (WHERE coalesce((coalesce((rb."fee_ocur_time" < ra."fee_ocur_time"), false) OR coalesce((coalesce((rb."fee_ocur_time" = ra."fee_ocur_time"), false) AND coalesce((coalesce((rb."mdtrt_id" < ra."mdtrt_id"), false) OR coalesce((coalesce((rb."mdtrt_id" = ra."mdtrt_id"), false) AND coalesce((rb."feedetl_sn" < ra."feedetl_sn"), false)), false)), false)), false)), false)) AS "m_earlier"
