@@ -24,6 +24,11 @@ export interface Item {
   readonly route: string;
   /** 院内编码 stem (YP drugs, XM services, HC consumables). */
   readonly hilist: string;
+  /**
+   * The code as a hospital with local price-item codes sends it: a service's national code with its
+   * 9-digit 价格项目 number as suffix (`001102000010000-110200001`); other items their code.
+   */
+  readonly localCode: string;
   /** 7-digit 药品标识码 that starts each 20-digit trace code of the item (drugs only). */
   readonly traceProduct: string;
 }
@@ -62,6 +67,7 @@ export function buildCatalogue(): Catalogue {
       freq,
       route,
       hilist: `YP${String(10001 + index)}`,
+      localCode: code,
       traceProduct: `8${String(100003 + index * 7919).slice(-6)}`,
     });
   }
@@ -86,6 +92,7 @@ export function buildCatalogue(): Catalogue {
       freq: '',
       route: '',
       hilist: code.slice(2, 11),
+      localCode: `${code}-${code.slice(2, 11)}`,
       traceProduct: '',
     });
   }
@@ -110,6 +117,7 @@ export function buildCatalogue(): Catalogue {
       freq: '',
       route: '',
       hilist: `HC${String(30001 + index)}`,
+      localCode: code,
       traceProduct: '',
     });
   }

@@ -57,7 +57,8 @@ export const INPATIENT_PROFILES: readonly InpatientProfile[] = [
     key: 'pci', icd: 'I25.100', dx: '冠状动脉粥样硬化性心脏病', depts: ['A03.04'], w: [0, 0.4, 1.2], minAge: 40, los: [5, 8], minLevel: 3, medType: '21',
     nursing: 'nurse1', admit: [...LABS, 'lipidPanel', 'coagPanel', 'ecg', 'dr'],
     daily: [['aspirin', 1], ['clopidogrel', 1], ['atorvastatin', 1], ['saline', 1], ['infusion', 1], ['infusionSet', 1]],
-    surgery: { day: 1, items: [['coronaryAngio', 1], ['pci', 1], ['stent', 1], ['anesthesiaLocal', 1]] },
+    // 第七批: 经皮冠状动脉内支架置入术 includes the day's 冠状动脉造影术, so it is not charged beside it.
+    surgery: { day: 1, items: [['pci', 1], ['stent', 1], ['anesthesiaLocal', 1]] },
     takeHome: [['aspirin', 30], ['clopidogrel', 28], ['atorvastatin', 28]],
   },
   {

@@ -140,6 +140,12 @@ export type NoiseConfig = z.output<typeof NoiseConfig>;
 export const SendersConfig = z.strictObject({
   /** Share of hospitals, and of pharmacies, sending the real-sender forms (0 turns them off, 1 makes every institution do so). */
   realForms: rate(1 / 3),
+  /**
+   * Share of hospitals sending each service's code with their local price-item suffix,
+   * `<15-digit national code>-<9-digit price item>` (`001102000010000-110200001`), as many real
+   * uploads do; rules match the national code against it (matching `service-code`).
+   */
+  localCodes: rate(1 / 4),
 });
 export type SendersConfig = z.output<typeof SendersConfig>;
 

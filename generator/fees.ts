@@ -32,7 +32,7 @@ export function feeMessageInput(inst: Institution, fees: readonly Fee[], mode: '
     const v = mode === 'T0' && f.t0 ? f.t0 : f;
     const it = f.item;
     if (i > 0) body += ',';
-    body += `{"feedetl_sn":${q}${f.sn}${q},"mdtrt_id":"${f.mdtrt}","psn_no":"${f.psn}","fee_ocur_time":"${dt(f.day, f.sec)}","med_list_codg":"${it.code}","medins_list_codg":"${it.hilist}","det_item_fee_sumamt":${json(amount(v.cents, n))},"cnt":${json(quantity(v.cnt, n))},"pric":${json(price(v.priceMicro, n))},"bilg_dept_codg":"${f.dept}","bilg_dr_codg":"${f.dr}","med_type":${json(codeValue(f.medType, n))}`;
+    body += `{"feedetl_sn":${q}${f.sn}${q},"mdtrt_id":"${f.mdtrt}","psn_no":"${f.psn}","fee_ocur_time":"${dt(f.day, f.sec)}","med_list_codg":"${inst.localCodes ? it.localCode : it.code}","medins_list_codg":"${it.hilist}","det_item_fee_sumamt":${json(amount(v.cents, n))},"cnt":${json(quantity(v.cnt, n))},"pric":${json(price(v.priceMicro, n))},"bilg_dept_codg":"${f.dept}","bilg_dr_codg":"${f.dr}","med_type":${json(codeValue(f.medType, n))}`;
     if (f.initSn !== undefined) body += `,"init_feedetl_sn":${q}${f.initSn}${q}`;
     if (f.drord !== undefined) body += `,"drord_no":"${f.drord}"`;
     if (f.rxno !== undefined) body += `,"rxno":"${f.rxno}"`;

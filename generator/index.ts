@@ -65,6 +65,8 @@ export interface GenerateSummary {
    * T1 re-uploads under `messages/T1/`, integer ids, trace lists, one-object nodes), in code order.
    */
   readonly realSenders: readonly string[];
+  /** The hospitals sending service codes with the local price-item suffix (`senders.localCodes`), in code order. */
+  readonly localCoders: readonly string[];
   readonly persons: number;
   readonly stats: Stats;
   readonly labels: { readonly frauds: Record<string, number>; readonly honest: Record<string, number>; readonly malformed: number };
@@ -126,6 +128,7 @@ export async function generate(
     historyDays: HISTORY_DAYS,
     institutions: world.institutions.length,
     realSenders: world.institutions.filter((i) => i.realForms).map((i) => i.code),
+    localCoders: world.institutions.filter((i) => i.localCodes).map((i) => i.code),
     persons: world.persons,
     stats,
     labels: {

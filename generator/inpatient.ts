@@ -158,7 +158,7 @@ export function stayDay(sim: Sim, rng: Prng, stay: Stay): void {
     if (exams.length) line(sim, stay, fees, c.get('venipuncture'), 1, Math.min(at(6 * 3600, 7 * 3600), 22 * 3600));
     for (const alias of exams) {
       const item = resolveItem(world, alias, ctx);
-      if (item) line(sim, stay, fees, item, 1, Math.min(at(7 * 3600, 10 * 3600), 22 * 3600));
+      if (item && sim.cycleDue(stay.person, item)) line(sim, stay, fees, item, 1, Math.min(at(7 * 3600, 10 * 3600), 22 * 3600));
     }
     if (charged) {
       const daily = [...prof.daily, ...(prof.course && k < prof.course.days ? prof.course.items : [])];

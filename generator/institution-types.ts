@@ -55,4 +55,6 @@ export interface Institution {
   readonly subcodes: boolean;
   /** Sends the real-sender forms of contract §8 (`senders.ts`): no upload_mode, integer ids, trace lists, one-object nodes. */
   readonly realForms: boolean;
+  /** Sends service codes with the local price-item suffix (`senders.ts`, `Item.localCode`). */
+  readonly localCodes: boolean;
 }

@@ -196,6 +196,7 @@ export function buildInstitutions(
       subcodes: !pharmacy && rng.chance(options.subcodes),
       // Chosen afterwards, from a stream of its own (senders.ts), so the city is the same whoever sends how.
       realForms: false,
+      localCodes: false,
     };
   });
   // Processing order is code order (deterministic, and what a reader expects); re-index after sorting.

@@ -40,6 +40,50 @@ export interface Rules {
   readonly bundles: readonly Bundle[];
   readonly supply: readonly Item[];
   readonly scope: readonly { readonly item: Item; readonly minLevel?: number; readonly classes?: readonly string[] }[];
+  /**
+   * The national cycle limit of an item (第八批-4: at most once in `period` days), undefined
+   * without one; honest care leaves more than `period` days between two charges to one person.
+   */
+  cycle(item: Item): number | undefined;
+}
+
+type Bound = readonly [number, 'year' | 'day'];
+
+/**
+ * What the national tables say of the catalogue's items, so that honest care respects them too
+ * (the rule library reads them as nat_* lists): sex and age groups (第一批), drugs basic insurance
+ * does not pay (第三批; everyone in the city is insured by basic insurance, so never honest), and
+ * cycle limits (第八批-4). One pass over the tables, looking each code up in the catalogue.
+ */
+function nationalFacts(knowledge: Knowledge, catalogue: Catalogue) {
+  const n = catalogue.items.length;
+  const gend = new Uint8Array(n);
+  const maxAge = new Array<Bound | undefined>(n);
+  const minAge = new Array<Bound | undefined>(n);
+  const unpaid = new Uint8Array(n);
+  const cycle = new Array<number | undefined>(n);
+  const t = knowledge.national.tables;
+  const groups = new Map(knowledge.national.ageGroups.groups.map((g) => [g.id, g]));
+  for (const e of [...t['b1-drug-gender'].entries, ...t['b1-service-gender'].entries]) {
+    const it = catalogue.byCode(e.med_list_codg);
+    if (it) gend[it.index] = Number(e.gend);
+  }
+  for (const e of [...t['b1-drug-age'].entries, ...t['b1-service-age'].entries]) {
+    const it = catalogue.byCode(e.med_list_codg);
+    const g = groups.get(e.age_group);
+    if (!it || !g) continue;
+    if (g.max_age !== undefined) maxAge[it.index] = [g.max_age, g.unit];
+    if (g.min_age !== undefined && g.min_age > 0) minAge[it.index] = [g.min_age, g.unit];
+  }
+  for (const e of t['b3-drug-insurance'].entries) {
+    const it = catalogue.byCode(e.med_list_codg);
+    if (it && !e.basic_payable) unpaid[it.index] = 1;
+  }
+  for (const e of t['b8-4-service-cycle'].entries) {
+    const it = catalogue.byCode(e.med_list_codg);
+    if (it) cycle[it.index] = e.period_days;
+  }
+  return { gend, maxAge, minAge, unpaid, cycle };
 }
 
 export function indexRules(knowledge: Knowledge, catalogue: Catalogue, knowledgeVersion: string): Rules {
@@ -50,8 +94,9 @@ export function indexRules(knowledge: Knowledge, catalogue: Catalogue, knowledge
   };
   const n = catalogue.items.length;
   const gend = new Uint8Array(n);
-  const minAge = new Array<readonly [number, 'year' | 'day'] | undefined>(n);
-  const maxAge = new Array<readonly [number, 'year' | 'day'] | undefined>(n);
+  const minAge = new Array<Bound | undefined>(n);
+  const maxAge = new Array<Bound | undefined>(n);
+  const nat = nationalFacts(knowledge, catalogue);
   const minLevel = new Uint8Array(n);
   const classes = new Array<ReadonlySet<string> | undefined>(n);
   const supply = new Map<number, { daily: number; days: Record<SupplySetting, number> }>();
@@ -96,7 +141,7 @@ export function indexRules(knowledge: Knowledge, catalogue: Catalogue, knowledge
     min: e.min_components,
   }));
 
-  const ageOk = (bound: readonly [number, 'year' | 'day'] | undefined, c: ChargeContext, isMin: boolean) => {
+  const ageOk = (bound: Bound | undefined, c: ChargeContext, isMin: boolean) => {
     if (!bound) return true;
     const age = bound[1] === 'year' ? c.ageYears : c.ageDays;
     return isMin ? age >= bound[0] : age < bound[0];
@@ -109,13 +154,22 @@ export function indexRules(knowledge: Knowledge, catalogue: Catalogue, knowledge
       const g = gend[i] as number;
       if (g !== 0 && String(g) !== c.gend) return false;
       if (!ageOk(minAge[i], c, true) || !ageOk(maxAge[i], c, false)) return false;
+      const ng = nat.gend[i] as number;
+      if (nat.unpaid[i] || (ng !== 0 && String(ng) !== c.gend)) return false;
+      if (!ageOk(nat.minAge[i], c, true) || !ageOk(nat.maxAge[i], c, false)) return false;
       const lvl = minLevel[i] as number;
       if (lvl !== 0 && !(Number(c.hospLv) >= lvl && c.hospLv !== '9')) return false;
       const cls = classes[i];
       if (cls && !cls.has(medTypeClass(c.medType) ?? '')) return false;
       return true;
     },
-    personal: (it) => gend[it.index] !== 0 || minAge[it.index] !== undefined || maxAge[it.index] !== undefined,
+    personal: (it) =>
+      gend[it.index] !== 0 ||
+      minAge[it.index] !== undefined ||
+      maxAge[it.index] !== undefined ||
+      nat.gend[it.index] !== 0 ||
+      nat.minAge[it.index] !== undefined ||
+      nat.maxAge[it.index] !== undefined,
     maxUnits(it, setting) {
       const s = supply.get(it.index);
       return s ? s.daily * s.days[setting] : Number.POSITIVE_INFINITY;
@@ -128,5 +182,6 @@ export function indexRules(knowledge: Knowledge, catalogue: Catalogue, knowledge
     bundles,
     supply: [...supply.keys()].sort((a, b) => a - b).map((i) => catalogue.items[i] as Item),
     scope,
+    cycle: (it) => nat.cycle[it.index],
   };
 }

@@ -117,12 +117,12 @@ export function chargeProfile(sim: Sim, rng: Prng, v: OpVisit, profile: Outpatie
   for (const [alias, p] of profile.exams) {
     if (!rng.chance(p)) continue;
     const item = resolveItem(world, alias, v.ctx);
-    if (item) addItem(sim, v, item, 1, t + rng.range(600, 2400));
+    if (item && sim.cycleDue(v.person, item)) addItem(sim, v, item, 1, t + rng.range(600, 2400));
   }
   for (const [alias, p] of profile.procedures ?? []) {
     if (!rng.chance(p)) continue;
     const item = resolveItem(world, alias, v.ctx);
-    if (item) addItem(sim, v, item, 1, t + rng.range(900, 2700));
+    if (item && sim.cycleDue(v.person, item)) addItem(sim, v, item, 1, t + rng.range(900, 2700));
   }
   const list = v.ctx.ageYears < 14 && profile.childDrugs ? profile.childDrugs : profile.drugs;
   const chosen = list.filter(([, p]) => rng.chance(p));

@@ -27,6 +27,21 @@ export function chooseRealSenders(rng: Prng, institutions: readonly Institution[
   return institutions.map((inst) => (chosen.has(inst.index) ? { ...inst, realForms: true } : inst));
 }
 
+/**
+ * Marks `share` of the hospitals (rounded, drawn from `rng`, a stream of its own) as sending their
+ * service codes with the local price-item suffix; pharmacies bill no services.
+ */
+export function chooseLocalCoders(rng: Prng, institutions: readonly Institution[], share: number): Institution[] {
+  const hospitals = institutions.filter(isHospital);
+  const chosen = new Set(
+    rng
+      .shuffle([...hospitals])
+      .slice(0, Math.round(share * hospitals.length))
+      .map((i) => i.index),
+  );
+  return institutions.map((inst) => (chosen.has(inst.index) ? { ...inst, localCodes: true } : inst));
+}
+
 /** A 进销存 body node: one object for one line when the sender writes so, else the list. */
 export function psiNode<T>(inst: Institution, lines: readonly T[]): T | readonly T[] {
   return inst.realForms && lines.length === 1 ? (lines[0] as T) : lines;

@@ -74,6 +74,8 @@ export class Sim {
   /** Stays in progress, per institution index. */
   readonly stays = new Map<number, Stay[]>();
 
+  /** Absolute day of each person's last charge of an item with a national cycle limit, by item index. */
+  private readonly cycled = new Map<number, Int32Array>();
   private readonly ids: Identifiers;
   private readonly pendingT1 = new Map<number, PendingT1[]>();
   private readonly deferred = new Map<number, Map<number, Action[]>>();
@@ -186,6 +188,7 @@ export class Sim {
     opts: { priceMicro?: number; rxno?: string; days?: number; trace?: string; drord?: string; initSn?: string; day?: number } = {},
   ): Fee {
     const priceMicro = opts.priceMicro ?? priceOf(party.inst, item);
+    if (cnt > 0 && this.world.rules.cycle(item) !== undefined) this.cycledDays(item)[party.person] = opts.day ?? this.today;
     // One object shape for every line (optional fields present, possibly undefined): the hot path.
     return {
       sn: this.feeSn(party.inst),
@@ -311,6 +314,18 @@ export class Sim {
    */
   reserve(person: number, day: number): void {
     this.busyUntil[person] = Math.max(this.busyUntil[person] as number, day);
+  }
+
+  /** Whether honest care may charge `item` to the person today: more than its cycle's days since the last charge. */
+  cycleDue(person: number, item: Item): boolean {
+    const period = this.world.rules.cycle(item);
+    return period === undefined || this.today - (this.cycledDays(item)[person] as number) > period;
+  }
+
+  private cycledDays(item: Item): Int32Array {
+    let days = this.cycled.get(item.index);
+    if (!days) this.cycled.set(item.index, (days = new Int32Array(this.world.population.size).fill(-1e9)));
+    return days;
   }
 
   /** Whether the person's chronic medicine runs out within three days (an honest refill is due). */

@@ -8,7 +8,7 @@ import { buildInstitutions, isHospital, isPharmacy } from './institutions.js';
 import { indexRules, type Rules } from './knowledge-index.js';
 import { buildPopulation, type Population } from './population.js';
 import { Prng } from './prng.js';
-import { chooseRealSenders } from './senders.js';
+import { chooseLocalCoders, chooseRealSenders } from './senders.js';
 
 /**
  * The static city a run simulates: its districts, institutions, catalogue, the knowledge tables
@@ -46,7 +46,8 @@ export function buildSkeleton(config: GeneratorConfig, knowledge: Knowledge, kno
     numbers: config.noise.numbers,
     subcodes: config.noise.subcodes,
   });
-  const institutions = chooseRealSenders(rng.fork('senders'), built, config.senders.realForms);
+  const senders = chooseRealSenders(rng.fork('senders'), built, config.senders.realForms);
+  const institutions = chooseLocalCoders(rng.fork('local-codes'), senders, config.senders.localCodes);
   return {
     config,
     rng,

@@ -142,7 +142,7 @@ describe('detect', () => {
     const g = (
       await rows(conn, `SELECT rule_version, knowledge_version, pattern, sev_deg FROM hit WHERE rule_id = 'gender-restricted-item'`)
     )[0];
-    expect(g).toEqual({ rule_version: '1', knowledge_version: 'gender-restricted@1', pattern: 'gender-restricted', sev_deg: 'definite' });
+    expect(g).toEqual({ rule_version: '1', knowledge_version: 'gender-restricted@2', pattern: 'gender-restricted', sev_deg: 'definite' });
   });
 
   it('a window elsewhere withdraws nothing; a reversed fact withdraws its hit, which is kept', async () => {
@@ -230,7 +230,7 @@ describe('the CLI of detect, explain and preview', () => {
     const r = runCli(['rules', 'explain', 'gender-restricted-item']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('条件 restricted: item（医保目录编码） 在知识库表 gender_restricted');
-    expect(r.stdout).toMatch(/gender-restricted\.yaml 版本 1/);
+    expect(r.stdout).toMatch(/gender-restricted\.yaml 版本 2/);
     expect(r.stdout).toContain('SELECT DISTINCT ON');
     const missing = runCli(['rules', 'explain', 'nope']);
     expect(missing.code).toBe(2);

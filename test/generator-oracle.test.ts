@@ -77,6 +77,13 @@ async function keys(sql: string): Promise<Set<string>> {
   return new Set((await conn.runAndReadAll(sql)).getRows().map((r) => String(r[0])));
 }
 
+/**
+ * A hospital with local price-item codes sends a service as `<national code>-<price item>`; the
+ * contract reads the national code up to the first `-`, and so do the checks: they read
+ * `national_fee_line` (and `national_fee_line_version`), the same rows with the national code.
+ */
+const national = (sql: string) => sql.replace(/\bfee_line(?:_version)?\b/g, (t) => `national_${t}`);
+
 const V = (alias: string) => `'visit:' || ${alias}.fixmedins_code || ':' || ${alias}.mdtrt_id`;
 const INPATIENT = `('21','22','24','25','52')`;
 
@@ -214,6 +221,8 @@ beforeAll(async () => {
   await loadReference(conn, path.join(dir, 'city', 'reference'), { piiKey: 'oracle-key' });
   await replay(store, replayFiles(path.join(dir, 'city', 'messages')), { piiKey: 'oracle-key' });
   await loadKnowledgeTables(conn, knowledgeTables().knowledge);
+  for (const t of ['fee_line', 'fee_line_version'])
+    await conn.run(`CREATE TEMP VIEW national_${t} AS SELECT * REPLACE (split_part(med_list_codg, '-', 1) AS med_list_codg) FROM ${t}`);
 }, 180_000);
 
 afterAll(async () => {
@@ -228,7 +237,8 @@ describe('generator against an independent SQL oracle (16-day tiny city, real in
       await conn.runAndReadAll(`
       SELECT (SELECT count(*) FROM message WHERE upload_mode_source = 'source' AND upload_mode = 'T1') AS t1_from_directory,
              (SELECT count(*) FROM trace_code WHERE line_table = 'psi_line' AND origin = 'list') AS listed_codes,
-             (SELECT count(*) FROM trace_code WHERE line_table = 'psi_line' AND origin = 'line') AS line_codes`)
+             (SELECT count(*) FROM trace_code WHERE line_table = 'psi_line' AND origin = 'line') AS line_codes,
+             (SELECT count(*) FROM fee_line WHERE regexp_matches(med_list_codg, '^[0-9]{15}-[0-9]{9}$')) AS local_codes`)
     ).getRowObjectsJson()[0];
     for (const v of Object.values(got ?? {})) expect(Number(v)).toBeGreaterThan(0);
   });
@@ -251,7 +261,7 @@ describe('generator against an independent SQL oracle (16-day tiny city, real in
 
   it.each(Object.keys(CHECKS))('%s: the strict check finds every labelled fraud and nothing unlabelled', async (pattern) => {
     const check = CHECKS[pattern] as { strict: string };
-    const found = await keys(check.strict);
+    const found = await keys(national(check.strict));
     const expected = labels.frauds.filter((l) => l.pattern === pattern).map(keyOf);
     expect(expected.length).toBeGreaterThan(0);
     expect(
@@ -275,7 +285,7 @@ describe('generator against an independent SQL oracle (16-day tiny city, real in
   it.each(Object.entries(CHECKS).filter(([, c]) => c.naive))(
     '%s: a naive check falls for every labelled look-alike',
     async (pattern, check) => {
-      const found = await keys(check.naive as string);
+      const found = await keys(national(check.naive as string));
       const look = labels.honest.filter((l) => l.looks_like === pattern).map(keyOf);
       expect(look.length).toBeGreaterThan(0);
       expect(
@@ -284,6 +294,54 @@ describe('generator against an independent SQL oracle (16-day tiny city, real in
       ).toEqual([]);
     },
   );
+
+  it('honest data breaks no national knowledge point either (batches 1, 3, 7, 8-1, 8-4 on the codes the city charges)', async () => {
+    const n = knowledgeTables().knowledge.national.tables;
+    const charged = await keys(`SELECT DISTINCT med_list_codg FROM national_fee_line`);
+    const groups = new Map(knowledgeTables().knowledge.national.ageGroups.groups.map((g) => [g.id, g]));
+    await conn.run(`
+      CREATE TEMP TABLE n_gender (med_list_codg VARCHAR, gend VARCHAR);
+      CREATE TEMP TABLE n_age (med_list_codg VARCHAR, min_age DOUBLE, max_age DOUBLE, unit VARCHAR);
+      CREATE TEMP TABLE n_unpaid (med_list_codg VARCHAR);
+      CREATE TEMP TABLE n_dup (main VARCHAR, sub VARCHAR, per VARCHAR);
+      CREATE TEMP TABLE n_freq (med_list_codg VARCHAR, max_cnt DOUBLE);
+      CREATE TEMP TABLE n_cycle (med_list_codg VARCHAR, max_cnt DOUBLE, period_days INTEGER);`);
+    const rows: [string, unknown[]][] = [];
+    for (const e of [...n['b1-drug-gender'].entries, ...n['b1-service-gender'].entries])
+      if (charged.has(e.med_list_codg)) rows.push(['n_gender', [e.med_list_codg, e.gend]]);
+    for (const e of [...n['b1-drug-age'].entries, ...n['b1-service-age'].entries]) {
+      const g = groups.get(e.age_group);
+      if (charged.has(e.med_list_codg) && g) rows.push(['n_age', [e.med_list_codg, g.min_age ?? null, g.max_age ?? null, g.unit]]);
+    }
+    for (const e of n['b3-drug-insurance'].entries)
+      if (charged.has(e.med_list_codg) && !e.basic_payable) rows.push(['n_unpaid', [e.med_list_codg]]);
+    for (const e of n['b7-service-duplicate'].entries)
+      if (charged.has(e.main_codg) && charged.has(e.sub_codg)) rows.push(['n_dup', [e.main_codg, e.sub_codg, e.per]]);
+    for (const e of n['b8-1-service-frequency'].entries)
+      if (charged.has(e.med_list_codg)) rows.push(['n_freq', [e.med_list_codg, e.max_cnt]]);
+    for (const e of n['b8-4-service-cycle'].entries)
+      if (charged.has(e.med_list_codg)) rows.push(['n_cycle', [e.med_list_codg, e.max_cnt, e.period_days]]);
+    for (const [t, values] of rows)
+      await conn.run(`INSERT INTO ${t} VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`, values as never);
+    // The city charges items of batches 1, 8-1 and 8-4 (a 第三批 drug or a 第七批 pair only if a fraud does), so those checks can find something.
+    expect([...new Set(rows.map(([t]) => t))]).toEqual(expect.arrayContaining(['n_gender', 'n_age', 'n_freq', 'n_cycle']));
+    const found = await keys(`
+      WITH f AS (SELECT *, CAST(fee_ocur_time AS DATE) AS day FROM national_fee_line WHERE cnt > 0)
+      SELECT ${V('f')} FROM f JOIN insured i USING (psn_no) JOIN n_gender k USING (med_list_codg) WHERE i.gend <> k.gend
+      UNION SELECT ${V('f')} FROM f JOIN insured i USING (psn_no) JOIN n_age k USING (med_list_codg),
+        LATERAL (SELECT CASE k.unit WHEN 'year' THEN date_sub('year', i.brdy, f.day) ELSE date_diff('day', i.brdy, f.day) END AS age)
+        WHERE (k.min_age IS NOT NULL AND age < k.min_age) OR (k.max_age IS NOT NULL AND age >= k.max_age)
+      UNION SELECT ${V('f')} FROM f JOIN n_unpaid USING (med_list_codg)
+      UNION SELECT ${V('a')} FROM f a JOIN f b USING (fixmedins_code, mdtrt_id) JOIN n_dup k ON k.main = a.med_list_codg AND k.sub = b.med_list_codg
+        WHERE k.per <> 'day' OR a.day = b.day
+      UNION SELECT ${V('d')} FROM (SELECT fixmedins_code, mdtrt_id, med_list_codg, day, sum(cnt) AS n FROM f GROUP BY ALL) d
+        JOIN n_freq k USING (med_list_codg) WHERE d.n > k.max_cnt
+      UNION SELECT ${V('b')} FROM f a JOIN f b ON a.psn_no = b.psn_no AND a.med_list_codg = b.med_list_codg
+        AND (a.day, a.fixmedins_code, a.feedetl_sn) < (b.day, b.fixmedins_code, b.feedetl_sn)
+        JOIN n_cycle k ON k.med_list_codg = a.med_list_codg WHERE b.day - a.day <= k.period_days`);
+    const explained = new Set(labels.frauds.map(keyOf));
+    expect([...found].filter((k) => !explained.has(k))).toEqual([]);
+  });
 
   it('peer-outlier look-alikes are real outliers: the cancer hospital and the chronic-disease pharmacy', async () => {
     const found = await keys(`

@@ -17,7 +17,8 @@ import { ingest, snapshot } from './support/store.js';
  * `messages/T1/`), with integer 明细流水号, trace codes in `drugtracinfo` lists and one-object
  * 进销存 nodes. The same city generated with the forms switched off (`senders.realForms: 0`) is the
  * yardstick: each message is the same once written back in the textbook form, and both cities land
- * as the same rows, except exactly where the form is recorded.
+ * as the same rows, except exactly where the form is recorded. Separately, a quarter of the
+ * hospitals send their service codes with the local price-item suffix (`senders.localCodes`).
  */
 
 const tables = knowledgeTables();
@@ -171,6 +172,38 @@ describe('generator: which institutions send like real senders', () => {
     const other = await generate({ ...TINY, seed: 43, days: 1 }, memoryWriter(), { tables });
     expect(other.realSenders.length).toBe(real.summary.realSenders.length);
     expect(other.realSenders).not.toEqual(real.summary.realSenders);
+  });
+});
+
+describe('generator: service codes with a local price-item suffix', () => {
+  it('a quarter of the hospitals, from the seed, send every service as <national code>-<price item>, and only they do', async () => {
+    const institutions = csvRows(path.join(real.dir, 'reference', 'institutions.csv'));
+    const hospitals = institutions.filter((i) => i['fixmedins_type'] === '1').map((i) => i['fixmedins_code'] as string);
+    const local = new Set(real.summary.localCoders);
+    expect(local.size).toBe(Math.round(hospitals.length / 4));
+    expect(hospitals.filter((c) => local.has(c)).length).toBe(local.size);
+    const kinds = new Map(
+      csvRows(path.join(real.dir, 'reference', 'catalog.csv')).map((r) => [r['med_list_codg'] as string, r['list_type']]),
+    );
+    let suffixed = 0;
+    for (const m of real.messages) {
+      if (!m.json || malformed.has(m.msgid) || !['2204', '2301'].includes(m.json['infno'] as string)) continue;
+      for (const line of node(m.json).lines) {
+        const code = String(line['med_list_codg']);
+        const [national, suffix] = code.split('-');
+        expect(kinds.has(national as string), code).toBe(true);
+        const service = kinds.get(national as string) === '201';
+        // The suffix is the 9-digit 价格项目 number inside the national code (00 + number + 0000).
+        expect(suffix, `${m.sender} ${code}`).toBe(service && local.has(m.sender) ? (national as string).slice(2, 11) : undefined);
+        if (suffix) suffixed++;
+      }
+    }
+    expect(suffixed).toBeGreaterThan(500);
+    // Another seed, another choice, of the same size; the real-sender forms do not change it.
+    expect(plain.summary.localCoders).toEqual(real.summary.localCoders);
+    const other = await generate({ ...TINY, seed: 43, days: 1 }, memoryWriter(), { tables });
+    expect(other.localCoders.length).toBe(local.size);
+    expect(other.localCoders).not.toEqual(real.summary.localCoders);
   });
 });
 
