@@ -92,6 +92,8 @@ async function merge(
 export interface DetectOptions {
   /** Read the lines of listed items once for all the rules that start from them (default true). */
   readonly shareScans?: boolean;
+  /** Share a scan only when its lines are at most this share of the window's (default `SHARE_BELOW`). */
+  readonly shareBelow?: number;
   /** Told what the shared scan read, before the rules run. */
   readonly onScan?: (scan: ScanRun) => void;
 }
@@ -112,7 +114,7 @@ export async function detect(
   const runs: RuleRun[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
-    const plan = opts.shareScans === false ? { rules } : await planScans(conn, rules, window);
+    const plan = opts.shareScans === false ? { rules } : await planScans(conn, rules, window, opts.shareBelow);
     if (plan.scan) {
       log.info({ ...plan.scan }, 'shared scan');
       opts.onScan?.(plan.scan);
