@@ -39,6 +39,7 @@ export function buildProgram(): Command {
   FUNDWATCH_KAFKA_BROKERS, FUNDWATCH_KAFKA_GROUP, FUNDWATCH_KAFKA_TOPIC_PREFIX
                        Kafka 连接 (见 ingest --kafka, produce)
   FUNDWATCH_LOG_LEVEL  日志级别 (default warn), 日志为 JSON, 写到 stderr
+  FUNDWATCH_MEMORY_LIMIT  DuckDB 内存上限 (如 3GB; 超出时溢出到磁盘), 默认为 DuckDB 的 80% 内存
 
 退出码: 0 完成, 1 用户要求的检查未通过, 2 用法错误, 3 错误`,
     );
