@@ -24,7 +24,7 @@ export interface OpenOptions {
   /**
    * DuckDB's memory limit (`3GB`); beyond it, joins and aggregates spill to a temporary directory.
    * Default `$FUNDWATCH_MEMORY_LIMIT`, else DuckDB's own (80 % of RAM): the rule library on a city
-   * otherwise grows the process to 7 GB on this 24 GB machine.
+   * grows the process to 7 GB on this 24 GB machine, and fails at 3 GB (an operator that cannot spill).
    */
   readonly memoryLimit?: string;
 }
