@@ -46,9 +46,6 @@ const store = await openStore(db);
 const conn = await store.connect();
 const count = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
 const feeLines = await count('SELECT count(*) FROM fee_line');
-await conn.run('DELETE FROM hit_detail');
-await conn.run('DELETE FROM hit');
-
 const knowledge = knowledgeOrThrow();
 const rules = detectableRules();
 const clear = async () => {

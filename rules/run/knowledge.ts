@@ -30,8 +30,11 @@ async function loadList(conn: DuckDBConnection, spec: ListSpec, rows: ListValue[
   const ddl = cols.map(([name, type]) => `"${name}" ${SQL_TYPE[type] ?? 'VARCHAR'}`).join(', ');
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${spec.sqlName} (${ddl})`);
   // A list of codes travels as one parameter, its items joined by a separator no code contains.
-  const tuple = (row: number) =>
-    `(${cols.map(([, type], i) => ((p) => (type === 'list' ? `string_split(${p}, '${LIST_SEP}')` : p))(`$${row * cols.length + i + 1}`)).join(', ')})`;
+  const placeholder = (row: number, i: number, type: ValueType): string => {
+    const p = `$${row * cols.length + i + 1}`;
+    return type === 'list' ? `string_split(${p}, '${LIST_SEP}')` : p;
+  };
+  const tuple = (row: number) => `(${cols.map(([, type], i) => placeholder(row, i, type)).join(', ')})`;
   for (let start = 0; start < rows.length; start += BATCH_ROWS) {
     const batch = rows.slice(start, start + BATCH_ROWS);
     const values = batch.map((_, r) => tuple(r)).join(', ');
