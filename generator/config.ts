@@ -55,6 +55,7 @@ export const INJECTED_PATTERNS = [
   'resale',
   'volume-spike',
   'collusion',
+  'peer-outlier',
 ] as const;
 export type InjectedPattern = (typeof INJECTED_PATTERNS)[number];
 
@@ -96,6 +97,7 @@ export const FraudRates = z.strictObject({
   resale: rate(0.0002),
   'volume-spike': rate(0.03),
   collusion: rate(0.00005),
+  'peer-outlier': rate(0.03),
 });
 export type FraudRates = z.output<typeof FraudRates>;
 

@@ -184,7 +184,8 @@ export function buildInstitutions(
       districtIndex: d.district,
       admdvs: district.admdvs,
       beds,
-      specialty: pharmacy ? '' : KINDS[d.kind as keyof typeof KINDS].specialty,
+      // A 门诊慢特病定点药店 is designated as such: its peers are the other designated ones.
+      specialty: d.kind === 'chronic-pharmacy' ? '门诊慢特病' : pharmacy ? '' : KINDS[d.kind as keyof typeof KINDS].specialty,
       depts,
       practitioners,
       opPerDay: share('op'),

@@ -114,8 +114,9 @@ export function chargeProfile(sim: Sim, rng: Prng, v: OpVisit, profile: Outpatie
   const t = v.begin;
   if (v.kind !== 'chronic' || rng.chance(0.3))
     addItem(sim, v, consultItem(world, v.inst, v.doctor, v.kind === 'er'), 1, t + rng.range(60, 600));
+  const over = sim.overtreat[v.inst.index] === 1;
   for (const [alias, p] of profile.exams) {
-    if (!rng.chance(p)) continue;
+    if (!over && !rng.chance(p)) continue;
     const item = resolveItem(world, alias, v.ctx);
     if (item && sim.cycleDue(v.person, item)) addItem(sim, v, item, 1, t + rng.range(600, 2400));
   }
@@ -136,7 +137,7 @@ export function chargeProfile(sim: Sim, rng: Prng, v: OpVisit, profile: Outpatie
     addDrug(sim, v, item, cnt, span, t + rng.range(1800, 3600));
   }
   if (profile.condition) sim.supplied(v.person, span);
-  if (profile.iv && rng.chance(profile.iv * (v.inst.level === '1' ? 1.5 : 0.6))) addIv(sim, rng, v);
+  if (over ? v.kind !== 'er' && rng.chance(0.8) : profile.iv && rng.chance(profile.iv * (v.inst.level === '1' ? 1.5 : 0.6))) addIv(sim, rng, v);
 }
 
 /** Intravenous therapy in the clinic: infusion (scalp vein for small children), set, saline, an antibiotic. */

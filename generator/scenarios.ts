@@ -1,5 +1,5 @@
 import type { InjectedPattern, Lookalike } from './config.js';
-import { collusion, volumeSpike } from './fraud/behaviour.js';
+import { collusion, overtreatment, volumeSpike } from './fraud/behaviour.js';
 import { duplicateCharge, excessQuantity, overPrice, unbundledCharges } from './fraud/charges.js';
 import { drugSubstitution, inventoryMismatch, resale, traceCodeReuse } from './fraud/pharmacy.js';
 import { ageRestricted, genderRestricted, scopeRestricted } from './fraud/restrictions.js';
@@ -29,6 +29,7 @@ export const SCENARIOS: Readonly<Record<InjectedPattern | Lookalike | 'malformed
   resale,
   'volume-spike': volumeSpike,
   collusion,
+  'peer-outlier': overtreatment,
   'day-surgery': daySurgery,
   'chemo-cycle': chemoCycle,
   transfer,

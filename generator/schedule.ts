@@ -72,6 +72,14 @@ const FRAUD: Readonly<Record<InjectedPattern, Spec>> = {
     distinct: true,
   },
   collusion: { basis: 'persons', days: upTo(2), where: shop },
+  // Set up front like a spike: the institution over-treats every outpatient visit of the window.
+  'peer-outlier': {
+    basis: 'institutions',
+    days: (days) => (days >= 1 ? [0, 0] : undefined),
+    // 一级 and 二级 hospitals and clinics, which have peers (a 三级 over-treating would double the city's lines).
+    where: (i) => (isHospital(i) && notSpecial(i) && i.level !== '3' && i.opPerDay >= 3 ? 1 : 0),
+    distinct: true,
+  },
 };
 
 const LOOK: Readonly<Record<Lookalike, Spec>> = {
@@ -159,7 +167,8 @@ export function planJobs(sk: Skeleton): Job[] {
 
 /**
  * Registers every job with the simulation: it runs on its day at its institution, after that
- * institution's honest activity. Volume spikes are set up front (they change honest volume).
+ * institution's honest activity. Volume spikes and over-treatment are set up front (they change
+ * honest activity).
  */
 export function installSchedule(sim: Sim, tables: CareTables, book: PharmacyBook, jobs: readonly Job[]): void {
   const ctx: Ctx = { sim, tables, book };
@@ -167,8 +176,8 @@ export function installSchedule(sim: Sim, tables: CareTables, book: PharmacyBook
   for (const job of jobs) {
     const inst = sim.world.institutions[job.inst] as Institution;
     const structural = STRUCTURAL[job.kind as StructuralLookalike] as Scenario | undefined;
-    if (structural || job.kind === 'volume-spike') {
-      (structural ?? SCENARIOS['volume-spike'])(ctx, sim.world.rng.fork(`job${job.id}`), job);
+    if (structural || job.kind === 'volume-spike' || job.kind === 'peer-outlier') {
+      (structural ?? SCENARIOS[job.kind as 'volume-spike' | 'peer-outlier'])(ctx, sim.world.rng.fork(`job${job.id}`), job);
       continue;
     }
     const scenario = SCENARIOS[job.kind as keyof typeof SCENARIOS];

@@ -71,6 +71,8 @@ export class Sim {
   /** Outpatient volume multiplier per institution (volume-spike), and the day it starts. */
   readonly spike: Float64Array;
   readonly spikeFrom: Int32Array;
+  /** Per institution: 1 when it over-treats every outpatient visit (peer-outlier), else 0. */
+  readonly overtreat: Uint8Array;
   /** Stays in progress, per institution index. */
   readonly stays = new Map<number, Stay[]>();
 
@@ -88,6 +90,7 @@ export class Sim {
     this.supplyUntil = new Int32Array(world.population.size).fill(-1e9);
     this.spike = new Float64Array(n).fill(1);
     this.spikeFrom = new Int32Array(n).fill(2 ** 30);
+    this.overtreat = new Uint8Array(n);
   }
 
   /** Days since the start (negative while generating the history of stays in progress at the start). */

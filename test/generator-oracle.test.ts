@@ -210,6 +210,12 @@ const CHECKS: Record<string, { strict: string; naive?: string }> = {
                              FROM (SELECT DISTINCT fixmedins_code FROM d) i, range(3, ${DAYS - 3} + 1) s(split))
              SELECT DISTINCT 'inst:' || fixmedins_code FROM splits WHERE ratio >= 2 AND mean >= 8`,
   },
+  'peer-outlier': {
+    // Outpatient cost per visit beyond 1.5 times the median of the hospitals of the same type and specialty.
+    strict: `WITH v AS (SELECT s.fixmedins_code, i.specialty, avg(s.medfee_sumamt) AS per_visit FROM settlement s JOIN institution i USING (fixmedins_code)
+                       WHERE NOT s.cancelled AND s.med_type_class IN ('11', '14') AND i.fixmedins_type = '1' GROUP BY ALL)
+             SELECT 'inst:' || fixmedins_code FROM v x WHERE per_visit > 1.5 * (SELECT median(per_visit) FROM v y WHERE y.specialty = x.specialty)`,
+  },
 };
 
 beforeAll(async () => {
@@ -244,7 +250,7 @@ describe('generator against an independent SQL oracle (16-day tiny city, real in
   });
 
   it('has every injected pattern and every look-alike in this window', () => {
-    expect(new Set(labels.frauds.map((l) => l.pattern)).size).toBe(16);
+    expect(new Set(labels.frauds.map((l) => l.pattern)).size).toBe(17);
     expect([...new Set(labels.honest.map((l) => l.looks_like))].sort()).toEqual(
       [
         'excess-quantity',

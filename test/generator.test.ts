@@ -175,13 +175,14 @@ describe('generator: messages against the real ingest validation', () => {
     let maxPerMessage = 0;
     let feeMessages = 0;
     for (const line of messages) {
+      if (!decodeMessage(Buffer.from(line), 'k').ok) continue;
       const m = JSON.parse(line) as {
         infno?: string;
         input?: {
           feedetail?: { cnt: string | number; pric: string | number; det_item_fee_sumamt: string | number; drug_trac_codg?: string }[];
         };
       };
-      if (!m.input?.feedetail || !decodeMessage(Buffer.from(line), 'k').ok) continue;
+      if (!m.input?.feedetail) continue;
       feeMessages++;
       maxPerMessage = Math.max(maxPerMessage, m.input.feedetail.length);
       for (const f of m.input.feedetail) {

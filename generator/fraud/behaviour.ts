@@ -29,6 +29,17 @@ export const volumeSpike: Scenario = (ctx, rng, job) => {
   );
 };
 
+/**
+ * Set up before the run: every outpatient visit of the institution is over-treated (过度诊疗):
+ * every examination its profile allows is done, and most visits get an infusion. Each line is
+ * allowed on its own, so no rule fires; the cost per visit is what stands out against the peers.
+ */
+export const overtreatment: Scenario = (ctx, _rng, job) => {
+  const inst = instOf(ctx, job.inst);
+  ctx.sim.overtreat[inst.index] = 1;
+  fraud(ctx, 'peer-outlier', 'institution', { fixmedins_code: inst.code }, `${inst.name}门诊过度检查、过度输液, 次均费用远高于同级机构`);
+};
+
 const GROUP_ITEMS = ['danshen', 'xuesaitong', 'ginkgo', 'amlodipine', 'atorvastatin', 'vitaminBComplex'];
 
 export const collusion: Scenario = (ctx, rng, job) => {
