@@ -19,7 +19,17 @@ export {
   knowledgeOrThrow,
   type LoadedRule,
 } from './run/library.js';
-export { detect, evaluate, runnable, ruleKnowledgeVersion, type DetectOptions, type RuleRun, type Window } from './run/detect.js';
+export {
+  detect,
+  evaluate,
+  mergeResult,
+  runnable,
+  ruleKnowledgeVersion,
+  type DetectOptions,
+  type HitSource,
+  type RuleRun,
+  type Window,
+} from './run/detect.js';
 export { planScans, SCAN_TABLE, type Plan, type ScanRun } from './run/plan.js';
 export { loadLists } from './run/knowledge.js';
 export { tableVersion, knowledgeVersion, type Knowledge, type ListTable } from './knowledge.js';

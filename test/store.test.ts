@@ -10,9 +10,11 @@ import { tempDir } from './support/temp.js';
 
 const tmp = tempDir('store');
 
-/** What the migrations create, listed by hand from the contract (§1 tables, §3 reference data, §6 hits). */
+/** What the migrations create, listed by hand from the contract (§1 tables, §3 reference data, §6 hits) and the detectors' tables. */
 const BASE_TABLES = [
+  'calendar',
   'catalog_version',
+  'detector_load',
   'discharge_version',
   'fee_line_version',
   'hit',
@@ -22,6 +24,7 @@ const BASE_TABLES = [
   'institution_version',
   'insured_version',
   'kafka_offset',
+  'ledger',
   'message',
   'practitioner_version',
   'psi_deletion',
@@ -63,6 +66,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 4, name: 'hit_facts' },
         { version: 5, name: 'real_senders' },
         { version: 6, name: 'trace_facts' },
+        { version: 7, name: 'detectors' },
       ]);
     } finally {
       await db.close();
@@ -126,7 +130,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '6' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '7' });
     } finally {
       await db.close();
     }

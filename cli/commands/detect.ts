@@ -1,15 +1,16 @@
-import type { Command } from 'commander';
-import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR, type ScanRun } from '../../rules/index.js';
+import { Option, type Command } from 'commander';
+import { CONFIG_DIR, runDetectors, runnableDetectors } from '../../detectors/index.js';
+import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR, type RuleRun, type ScanRun } from '../../rules/index.js';
 import { contextOf, withStore } from '../context.js';
 import { n, table } from '../format.js';
 import { parseDate } from './rules.js';
 
-/** `fundwatch detect`: runs the rule library over the store and writes hits (contract §6). */
+/** `fundwatch detect`: runs the rule library and the statistical detectors over the store and writes hits (contract §6). */
 export function registerDetect(program: Command): void {
   program
     .command('detect')
     .description(
-      '运行规则库 (状态 test 与 stable 的规则), 把命中写入命中表: 同样的事实得到同样的 jr_id, 重复运行不新增; 事实消失的命中标记为撤回',
+      '运行规则库 (状态 test 与 stable 的规则) 与统计检测器, 把命中写入命中表: 同样的事实得到同样的 jr_id, 重复运行不新增; 事实消失的命中标记为撤回',
     )
     .option('--since <date>', '起始日期 yyyy-MM-dd (含)', parseDate)
     .option('--until <date>', '截止日期 yyyy-MM-dd (含)', parseDate)
@@ -20,7 +21,15 @@ export function registerDetect(program: Command): void {
         .filter(Boolean),
     )
     .option('--include-experimental', '同时运行状态为 experimental 的规则')
+    .addOption(new Option('--only <side>', '只运行一侧: rules 规则 或 detectors 检测器').choices(['rules', 'detectors']))
+    .option('--detectors <ids>', '只运行这些检测器 (逗号分隔的 id)', (v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .option('--dir <dir>', '规则目录', LIBRARY_DIR)
+    .option('--detector-dir <dir>', '检测器配置目录', CONFIG_DIR)
     .option('--json', '以 JSON 输出每条规则的运行结果')
     .addHelpText(
       'after',
@@ -28,22 +37,39 @@ export function registerDetect(program: Command): void {
     )
     .action(
       async (
-        opts: { since?: string; until?: string; rules?: string[]; includeExperimental?: boolean; dir: string; json?: boolean },
+        opts: {
+          since?: string;
+          until?: string;
+          rules?: string[];
+          detectors?: string[];
+          only?: 'rules' | 'detectors';
+          includeExperimental?: boolean;
+          dir: string;
+          detectorDir: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
-        const picked = detectableRules(opts.dir, {
-          ...(opts.rules ? { ids: opts.rules } : {}),
-          includeExperimental: opts.includeExperimental === true,
-        });
+        const rulesToo = opts.only !== 'detectors' && !(opts.detectors && !opts.rules);
+        const detectorsToo = opts.only !== 'rules' && !(opts.rules && !opts.detectors);
+        const picked = rulesToo
+          ? detectableRules(opts.dir, {
+              ...(opts.rules ? { ids: opts.rules } : {}),
+              includeExperimental: opts.includeExperimental === true,
+            })
+          : [];
+        const detectors = detectorsToo ? runnableDetectors(opts.detectorDir, opts.detectors) : [];
+        const window = { since: opts.since, until: opts.until };
         const knowledge = knowledgeOrThrow();
         const t0 = performance.now();
         let scan: ScanRun | undefined;
         const runs = await withStore(contextOf(cmd).dbPath, async (store) => {
           const conn = await store.connect();
           try {
-            return await detect(conn, picked, knowledge, { since: opts.since, until: opts.until }, undefined, {
-              onScan: (s) => (scan = s),
-            });
+            const out: RuleRun[] = [];
+            if (picked.length) out.push(...(await detect(conn, picked, knowledge, window, undefined, { onScan: (s) => (scan = s) })));
+            if (detectors.length) out.push(...(await runDetectors(conn, detectors, window)));
+            return out;
           } finally {
             conn.closeSync();
           }
@@ -55,7 +81,7 @@ export function registerDetect(program: Command): void {
         }
         process.stdout.write(
           `${table(
-            ['规则', '版本', '命中', '新增', '撤回', '秒'],
+            ['规则/检测器', '版本', '命中', '新增', '撤回', '秒'],
             runs.map((r) => [r.rule_id, String(r.version), n(r.hits), n(r.added), n(r.withdrawn), r.seconds.toFixed(2)]),
           )}\n`,
         );
@@ -65,7 +91,7 @@ export function registerDetect(program: Command): void {
           );
         const sum = (f: (r: (typeof runs)[number]) => number) => n(runs.reduce((s, r) => s + f(r), 0));
         process.stdout.write(
-          `\n${runs.length} 条规则: 命中 ${sum((r) => r.hits)} 条, 新增 ${sum((r) => r.added)}, 撤回 ${sum((r) => r.withdrawn)}; 用时 ${seconds.toFixed(1)} 秒\n`,
+          `\n${picked.length} 条规则、${detectors.length} 个检测器: 命中 ${sum((r) => r.hits)} 条, 新增 ${sum((r) => r.added)}, 撤回 ${sum((r) => r.withdrawn)}; 用时 ${seconds.toFixed(1)} 秒\n`,
         );
       },
     );

@@ -41,25 +41,40 @@ export async function evaluate(conn: DuckDBConnection, c: CompiledRule, window: 
 export const ruleKnowledgeVersion = (c: CompiledRule, k: Knowledge): string | null =>
   c.knowledge.length ? knowledgeVersion(k, c.knowledge) : null;
 
-async function merge(
+/** What found a hit, as the hit table records it: a rule or a statistical detector. */
+export interface HitSource {
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly pattern: string;
+  readonly severity: 'definite' | 'suspect';
+  readonly references: readonly string[];
+}
+
+/**
+ * Merges the temporary table `rule_result` (jr_id, vola_cont, vola_amt, subject fields,
+ * occurred_on, evidence, details[] and, when `scored`, score) into `hit` / `hit_detail` for `r`:
+ * upserts by jr_id, replaces the details, withdraws the source's hits of the window not found again.
+ */
+export async function mergeResult(
   conn: DuckDBConnection,
-  c: CompiledRule,
+  r: HitSource,
   kv: string | null,
   window: Window,
   now: string,
+  scored = false,
 ): Promise<{ added: number; withdrawn: number }> {
-  const r = c.rule;
   const before = await conn.runAndReadAll(`SELECT count(*) FROM rule_result WHERE jr_id NOT IN (SELECT jr_id FROM hit)`);
   const added = Number(before.getRows()[0]?.[0] ?? 0);
   await conn.run(
     `INSERT INTO hit (jr_id, rule_id, rule_version, rule_name, knowledge_version, pattern, sev_deg, vola_cont, vola_evid, vola_amt,
                       fixmedins_code, psn_no, mdtrt_id, dr_codg, score, detected_at, withdrawn, occurred_on, evidence)
      SELECT jr_id, $rule_id, $version, $name, $kv, $pattern, $sev, vola_cont, $evid, vola_amt,
-            fixmedins_code, psn_no, mdtrt_id, dr_codg, NULL, CAST($now AS TIMESTAMP), false, occurred_on, evidence
+            fixmedins_code, psn_no, mdtrt_id, dr_codg, ${scored ? 'score' : 'NULL'}, CAST($now AS TIMESTAMP), false, occurred_on, evidence
      FROM rule_result
      ON CONFLICT (jr_id) DO UPDATE SET rule_version = excluded.rule_version, rule_name = excluded.rule_name,
        knowledge_version = excluded.knowledge_version, sev_deg = excluded.sev_deg, vola_cont = excluded.vola_cont,
-       vola_evid = excluded.vola_evid, vola_amt = excluded.vola_amt, dr_codg = excluded.dr_codg, withdrawn = false,
+       vola_evid = excluded.vola_evid, vola_amt = excluded.vola_amt, dr_codg = excluded.dr_codg, score = excluded.score, withdrawn = false,
        occurred_on = excluded.occurred_on, evidence = excluded.evidence`,
     {
       rule_id: r.id,
@@ -122,7 +137,7 @@ export async function detect(
     for (const c of plan.rules) {
       const t0 = performance.now();
       const hits = await evaluate(conn, c, window);
-      const { added, withdrawn } = await merge(conn, c, ruleKnowledgeVersion(c, knowledge), window, now);
+      const { added, withdrawn } = await mergeResult(conn, c.rule, ruleKnowledgeVersion(c, knowledge), window, now);
       const seconds = (performance.now() - t0) / 1000;
       log.info({ rule: c.rule.id, hits, added, withdrawn, seconds }, 'rule run');
       runs.push({ rule_id: c.rule.id, version: c.rule.version, hits, added, withdrawn, seconds });

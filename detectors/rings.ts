@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { defineDetector, num, text, yuan, type DetectorHit } from './detector.js';
+import { settlementFacts } from './events.js';
+import { regularizedGammaP } from './stats.js';
+
+/**
+ * Rings (结伴就医/团伙): people who settle at the same institution within minutes of each other on
+ * day after day, more often than chance gives for how often each of them comes. For a pair with
+ * n_a and n_b visits to one institution over D days of H open hours, the coincidences within W
+ * minutes are about Poisson with λ = n_a·n_b·2W / (D·H·60); a pair seen together on k days has
+ * p = P(X ≥ k). Benjamini–Hochberg runs over every pair seen together at least once; the
+ * significant pairs join into groups (connected components), and each group of `min_group` or more
+ * people is one hit naming every member.
+ */
+
+export const RingParams = z.strictObject({
+  /** Two settlements are together when at most this many minutes apart. */
+  window_minutes: z.number().positive().max(120).default(15),
+  /** Days on which a pair was together, at least. */
+  min_days: z.int().min(2).default(3),
+  /** People in a group, at least. */
+  min_group: z.int().min(2).default(3),
+  /** Open hours a day (the denominator of chance). */
+  open_hours: z.number().positive().max(24).default(12),
+  /** Benjamini–Hochberg q-value of a pair, at most. */
+  max_q: z.number().gt(0).lt(1).default(0.001),
+  /** Settings compared: pharmacy purchases (ph) and inpatient admissions (ip). */
+  settings: z
+    .array(z.enum(['ph', 'ip', 'op']))
+    .min(1)
+    .default(['ph', 'ip']),
+});
+
+/** BH q-values of `p` when `m` tests were made in all (the others not listed had larger p). */
+export function bhWithTotal(p: readonly number[], m: number): number[] {
+  const order = p.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+  const q = new Array<number>(p.length).fill(1);
+  let min = 1;
+  for (let r = order.length - 1; r >= 0; r--) {
+    const [x, i] = order[r] as readonly [number, number];
+    min = Math.min(min, (x * m) / (r + 1));
+    q[i] = Math.min(1, min);
+  }
+  return q;
+}
+
+class Groups {
+  private readonly parent = new Map<string, string>();
+  find(x: string): string {
+    let p = this.parent.get(x) ?? x;
+    if (p !== x) {
+      p = this.find(p);
+      this.parent.set(x, p);
+    }
+    return p;
+  }
+  join(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+}
+
+export const collusionRings = defineDetector({
+  id: 'collusion-rings',
+  pattern: 'collusion',
+  params: RingParams,
+  async run(ctx, p) {
+    await settlementFacts(ctx);
+    const settings = p.settings.map((s) => `'${s}'`).join(', ');
+    const res = await ctx.conn.runAndReadAll(`
+      WITH e AS (SELECT fixmedins_code, setting, psn_no, day, setl_id, fee, epoch(setl_time) AS t FROM dx_settlement WHERE setting IN (${settings})),
+           n AS (SELECT fixmedins_code, setting, psn_no, count(*) AS visits FROM e GROUP BY ALL),
+           span AS (SELECT count(DISTINCT day) AS days FROM e),
+           pairs AS (SELECT a.fixmedins_code, a.setting, a.psn_no AS pa, b.psn_no AS pb, count(DISTINCT a.day) AS days,
+                            list(DISTINCT a.day ORDER BY a.day) AS on_days,
+                            list(DISTINCT 'setl:' || a.fixmedins_code || ':' || a.setl_id) || list(DISTINCT 'setl:' || b.fixmedins_code || ':' || b.setl_id) AS setls,
+                            sum(a.fee) + sum(b.fee) AS amount
+                     FROM e a JOIN e b ON a.fixmedins_code = b.fixmedins_code AND a.setting = b.setting AND a.day = b.day
+                       AND a.psn_no < b.psn_no AND abs(b.t - a.t) <= ${p.window_minutes * 60}
+                     GROUP BY ALL)
+      SELECT pr.fixmedins_code, pr.setting, pr.pa, pr.pb, pr.days, na.visits, nb.visits, span.days, (SELECT count(*) FROM pairs) AS tested,
+             list_transform(pr.on_days, d -> strftime(d, '%Y-%m-%d')), list_distinct(pr.setls), pr.amount
+      FROM pairs pr, span
+      JOIN n na ON na.fixmedins_code = pr.fixmedins_code AND na.setting = pr.setting AND na.psn_no = pr.pa
+      JOIN n nb ON nb.fixmedins_code = pr.fixmedins_code AND nb.setting = pr.setting AND nb.psn_no = pr.pb
+      WHERE pr.days >= ${p.min_days}`);
+    const rows = res.getRows();
+    if (rows.length === 0) return [];
+    const tested = Number(rows[0]?.[8] ?? 0);
+    const items = (x: unknown) => (x as { items: unknown[] }).items;
+    const cands = rows.map((r) => {
+      const days = Number(r[4]);
+      const lambda = (Number(r[5]) * Number(r[6]) * 2 * p.window_minutes) / (Math.max(1, Number(r[7])) * p.open_hours * 60);
+      return {
+        inst: text(r[0]),
+        setting: text(r[1]),
+        a: text(r[2]),
+        b: text(r[3]),
+        days,
+        lambda,
+        p: regularizedGammaP(days, lambda),
+        onDays: items(r[9]).map(text),
+        setls: items(r[10]).map(text),
+        amount: Number(r[11]),
+      };
+    });
+    const q = bhWithTotal(
+      cands.map((c) => c.p),
+      Math.max(tested, cands.length),
+    );
+    const sig = cands.filter((_, i) => (q[i] ?? 1) <= p.max_q);
+    const groups = new Groups();
+    for (const c of sig) groups.join(`${c.inst}|${c.setting}|${c.a}`, `${c.inst}|${c.setting}|${c.b}`);
+    const byGroup = new Map<string, typeof sig>();
+    for (const c of sig) {
+      const g = groups.find(`${c.inst}|${c.setting}|${c.a}`);
+      byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
+    }
+    const hits: DetectorHit[] = [];
+    for (const pairs of byGroup.values()) {
+      const members = [...new Set(pairs.flatMap((c) => [c.a, c.b]))].sort();
+      if (members.length < p.min_group) continue;
+      const first = pairs[0] as (typeof pairs)[number];
+      const days = [...new Set(pairs.flatMap((c) => c.onDays))].sort();
+      const setls = [...new Set(pairs.flatMap((c) => c.setls))].sort();
+      const minP = Math.min(...pairs.map((c) => c.p));
+      const amount = pairs.reduce((a, c) => a + c.amount, 0) / Math.max(1, members.length - 1);
+      hits.push({
+        vola_cont:
+          `${members.length} 名参保人在 ${first.inst} ${days.length} 天内多次于 ${p.window_minutes} 分钟内先后${first.setting === 'ip' ? '入院结算' : '购药结算'} ` +
+          `(${pairs.length} 对同行, 每对至少 ${p.min_days} 天; 按各自就诊次数偶然同行的概率最小 p = ${minP.toExponential(1)}), 涉及费用约 ${yuan(amount)}`,
+        vola_amt: amount,
+        score: -Math.log10(Math.max(minP, 1e-300)),
+        occurred_on: days[0] as string,
+        fixmedins_code: first.inst,
+        psn_no: members[0] as string,
+        details: [
+          ...members.map((m) => ({ type: 1 as const, ref: `person:${m}` })),
+          { type: 1 as const, ref: `inst:${first.inst}` },
+          ...setls.map((ref) => ({ type: 2 as const, ref })),
+        ],
+        evidence: {
+          members,
+          days,
+          window_minutes: p.window_minutes,
+          pairs: pairs.map((c) => ({ a: c.a, b: c.b, days: c.days, expected: num(c.lambda, 4), p: c.p })),
+          tested_pairs: tested,
+        },
+      });
+    }
+    return hits;
+  },
+});
