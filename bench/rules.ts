@@ -11,35 +11,17 @@
  * The city is generated, reference-loaded and ingested once into bench/out/ (git-ignored) and reused
  * (generating takes minutes); the bench clears the hit tables of that database before it runs.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { codesOf, MED_TYPE } from '../contract/codes.js';
-import { PACKAGE_ROOT } from '../core/config.js';
 import { detect, detectableRules, knowledgeOrThrow, type ScanRun } from '../rules/index.js';
 import { openStore } from '../store/index.js';
+import { CITY_DB, prepareCity } from './city.js';
 
 const { values } = parseArgs({ options: { sample: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' } } });
 const SAMPLE = Number(values.sample);
-const out = path.join(PACKAGE_ROOT, 'bench', 'out');
-const data = path.join(out, 'city-data');
-const db = path.join(out, 'city.duckdb');
-mkdirSync(out, { recursive: true });
-
-const cli = (args: string[]) =>
-  execFileSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'fundwatch.js'), ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, FUNDWATCH_PII_KEY: 'bench-key' },
-  });
-
-if (!existsSync(db)) {
-  process.stderr.write(`preparing the city once (generate, reference load, ingest) → ${db}\n`);
-  if (!existsSync(path.join(data, 'labels.json'))) cli(['generate', '--seed', values.seed, '--scale', 'city', '--out', data, '--force']);
-  cli(['--db', db, 'reference', 'load', path.join(data, 'reference')]);
-  cli(['--db', db, 'ingest', '--from', path.join(data, 'messages'), '-q']);
-}
+const db = CITY_DB;
+prepareCity(values.seed);
 
 const nf = (n: number) => Math.round(n).toLocaleString('en-US');
 const store = await openStore(db);

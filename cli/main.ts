@@ -5,6 +5,7 @@ import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
+import { registerDetectors } from './commands/detectors.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerHits } from './commands/hits.js';
 import { registerIngest } from './commands/ingest.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerRules(program);
   registerKnowledge(program);
   registerDetect(program);
+  registerDetectors(program);
   registerHits(program);
   return program;
 }

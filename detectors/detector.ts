@@ -34,7 +34,7 @@ export interface DetectorHit {
 export interface DetectorContext {
   readonly conn: DuckDBConnection;
   readonly window: Window;
-  /** Builds a temporary table shared by several detectors once per run. */
+  /** Builds what several detectors share once per run; tables named `dx_…` are temporary and dropped after it. */
   once(name: string, build: () => Promise<void>): Promise<void>;
 }
 

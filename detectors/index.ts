@@ -4,6 +4,7 @@ import { FundwatchError } from '../core/errors.js';
 import { formatIssue } from '../core/diagnostics/index.js';
 import { logger } from '../core/logger.js';
 import type { RuleRun, Window } from '../rules/index.js';
+import { benfordEvidence } from './benford.js';
 import { CONFIG_DIR, loadConfigs, type LoadedDetector } from './config.js';
 import type { Detector, DetectorContext } from './detector.js';
 import { ledgerBilled, ledgerStock } from './ledger.js';
@@ -11,6 +12,7 @@ import { peerComparison } from './peers.js';
 import { peerProfile } from './profile.js';
 import { collusionRings } from './rings.js';
 import { volumeSpike } from './spikes.js';
+import { loads, phantomBedScore } from './stays.js';
 import { writeHits } from './write.js';
 
 export { CONFIG_DIR, loadConfigs, readConfig, configFiles, type LoadedDetector } from './config.js';
@@ -19,7 +21,16 @@ export type { Detector, DetectorHit, Detail } from './detector.js';
 const log = logger('detectors');
 
 /** Every detector fundwatch has; each is configured by `detectors/config/<id>.yaml`. */
-export const DETECTORS: readonly Detector[] = [peerComparison, peerProfile, volumeSpike, collusionRings, ledgerStock, ledgerBilled];
+export const DETECTORS: readonly Detector[] = [
+  peerComparison,
+  peerProfile,
+  volumeSpike,
+  collusionRings,
+  ledgerStock,
+  ledgerBilled,
+  loads,
+  phantomBedScore,
+];
 
 /**
  * The detectors a detect run takes (test and stable configs; the named ones when `ids` is given),
@@ -88,12 +99,17 @@ export async function runDetectors(
       log.info({ detector: d.detector.id, hits: hits.length, added, withdrawn, seconds }, 'detector run');
       runs.push({ rule_id: d.detector.id, version: d.version, hits: hits.length, added, withdrawn, seconds });
     }
+    // Benford is supporting evidence on each institution's open hits (rules' and detectors'), never a hit.
+    const t = performance.now();
+    const nonconforming = await benfordEvidence(conn);
+    log.info({ nonconforming, seconds: (performance.now() - t) / 1000 }, 'benford evidence');
     await conn.run('COMMIT');
   } catch (err) {
     await conn.run('ROLLBACK');
     throw err;
   }
-  for (const name of built) await conn.run(`DROP TABLE IF EXISTS ${name}`);
+  // Temporary facts (`dx_…`) go; the ledger and the loads are kept for the reviewer.
+  for (const name of built) if (name.startsWith('dx_')) await conn.run(`DROP TABLE IF EXISTS ${name}`);
   await conn.run('DROP TABLE IF EXISTS rule_result');
   return runs;
 }

@@ -39,7 +39,16 @@ export function bestChange(
   days: readonly Day[],
   p: z.output<typeof SpikeParams>,
 ):
-  { split: number; ratio: number; expected: number; observed: number; baseline: { workday: number; rest: number }; p: number } | undefined {
+  | {
+      split: number;
+      ratio: number;
+      mean: number;
+      expected: number;
+      observed: number;
+      baseline: { workday: number; rest: number };
+      p: number;
+    }
+  | undefined {
   let best: ReturnType<typeof bestChange>;
   for (let s = p.min_days_before; s <= days.length - p.min_days_after; s++) {
     const before = days.slice(0, s);
@@ -49,17 +58,20 @@ export function bestChange(
       return xs.length ? median(xs) : median(before.map((d) => d.visits));
     };
     const baseline = { workday: base(true), rest: base(false) };
-    const mean = before.reduce((a, d) => a + d.visits, 0) / before.length;
-    if (mean < p.min_daily) continue;
+    if (before.reduce((a, d) => a + d.visits, 0) / before.length < p.min_daily) continue;
     const exp = after.map((d) => Math.max(0.5, d.workday ? baseline.workday : baseline.rest));
-    const ratio = median(after.map((d, i) => d.visits / (exp[i] as number)));
-    if (ratio < p.min_ratio || (best && ratio <= best.ratio)) continue;
+    const ratios = after.map((d, i) => d.visits / (exp[i] as number));
+    // Sustained: the median day after the change is up by min_ratio; the change day is the split whose
+    // days after rise most on average (the median alone ties every split inside the rise).
+    const ratio = median(ratios);
+    const mean = ratios.reduce((a, x) => a + x, 0) / ratios.length;
+    if (ratio < p.min_ratio || (best && mean <= best.mean)) continue;
     const expected = exp.reduce((a, x) => a + x, 0);
     const observed = after.reduce((a, d) => a + d.visits, 0);
     // P(X ≥ observed) for X ~ Poisson(expected) = P(observed, expected), the regularized lower gamma.
     const pValue = regularizedGammaP(observed, expected);
     if (pValue > p.max_p) continue;
-    best = { split: s, ratio, expected, observed, baseline, p: pValue };
+    best = { split: s, ratio, mean, expected, observed, baseline, p: pValue };
   }
   return best;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Labels } from '../contract/labels.js';
+import { runDetectors, runnableDetectors } from '../detectors/index.js';
 import { dirWriter, generate } from '../generator/index.js';
 import { replay, replayFiles } from '../ingest/index.js';
 import { loadReference } from '../reference/index.js';
@@ -14,12 +15,15 @@ import { tempDir } from './support/temp.js';
  * The first rule set on a generated town (≈ 500 thousand fee lines over 30 days), generated,
  * loaded and ingested as a user would, then detected and scored against the generator's labels
  * with the contract §7 scorecard: recall and precision ≥ 0.9 for every pattern the rule library covers, and no hit
- * on their honest look-alikes (hard negatives).
+ * on their honest look-alikes (hard negatives). Then the statistical detectors run on the same
+ * store, and rules and detectors together are scored on the patterns only numbers show.
  */
 
 const tmp = tempDir('rules-town');
 let store: Store;
 let card: Scorecard;
+/** Rules and detectors together. */
+let both: Scorecard;
 let labels: Labels;
 const rules = runnable(loadRules().rules.map((r) => r.compiled));
 const PATTERNS = [...new Set(rules.map((r) => r.rule.pattern))].sort();
@@ -35,6 +39,8 @@ beforeAll(async () => {
     await replay(store, replayFiles(path.join(city, 'messages')), { piiKey: 'town-key' });
     await detect(conn, rules, knowledgeOrThrow());
     card = scorecard(await readHits(conn), labels, [10]);
+    await runDetectors(conn, runnableDetectors());
+    both = scorecard(await readHits(conn), labels, [20]);
   } finally {
     conn.closeSync();
   }
@@ -80,5 +86,31 @@ describe('the rule library on a generated town (seed 13)', () => {
     const looks = new Set(labels.honest.map((l) => l.looks_like));
     for (const p of ['over-price', 'excess-quantity', 'split-admission', 'phantom-bed', 'phantom-admission', 'trace-code-reuse', 'resale'])
       expect(looks.has(p as never), p).toBe(true);
+  });
+});
+
+describe('rules and statistical detectors together on the same town', () => {
+  it.each(['peer-outlier', 'volume-spike', 'collusion', 'phantom-bed', 'phantom-admission', 'drug-substitution', 'inventory-mismatch'])(
+    '%s: recall ≥ 0.8 and precision@20 ≥ 0.8',
+    (pattern) => {
+      const s = both.patterns.find((p) => p.pattern === pattern);
+      expect(s?.labels, 'labels of the pattern in this town').toBeGreaterThan(0);
+      expect(s?.recall ?? 0).toBeGreaterThanOrEqual(0.8);
+      expect(s?.precisionAtK['20'] ?? 0).toBeGreaterThanOrEqual(0.8);
+    },
+  );
+
+  it('flags none of the honest look-alikes: the cancer hospital, the chronic-disease pharmacy, day surgery, chemotherapy cycles, transfers', () => {
+    expect(both.lookalikeFalsePositives).toEqual([]);
+    const looks = new Set(labels.honest.map((l) => l.looks_like));
+    expect(looks.has('peer-outlier')).toBe(true);
+  });
+
+  it('adds the patterns the rules cannot see without losing what the rules found', () => {
+    for (const p of ['peer-outlier', 'volume-spike', 'collusion']) {
+      expect(card.patterns.find((x) => x.pattern === p)?.caught ?? 0, `${p} by rules alone`).toBe(0);
+      expect(both.patterns.find((x) => x.pattern === p)?.caught ?? 0, `${p} with detectors`).toBeGreaterThan(0);
+    }
+    expect(both.overall.caught).toBeGreaterThanOrEqual(card.overall.caught);
   });
 });

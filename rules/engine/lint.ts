@@ -14,6 +14,8 @@ import { RuleTest } from './schema.js';
 export const Lock = z.strictObject({
   rules: z.record(z.string(), z.strictObject({ version: z.int().positive(), sha256: z.string().length(64) })),
   knowledge: z.record(z.string(), z.strictObject({ version: z.int().positive(), sha256: z.string().length(64) })),
+  /** Detector configs (`detectors/config/<id>.yaml`), by detector id. */
+  detectors: z.record(z.string(), z.strictObject({ version: z.int().positive(), sha256: z.string().length(64) })).default({}),
 });
 export type Lock = z.infer<typeof Lock>;
 
@@ -38,6 +40,8 @@ export interface LintInput {
   /** Test files by the rule id they are named for (`<id>.test.yaml` beside the rule). */
   readonly tests: ReadonlyMap<string, TextFile>;
   readonly knowledge: readonly KnowledgeFile[];
+  /** Detector configs, named by detector id. */
+  readonly detectors?: readonly KnowledgeFile[];
   readonly lock?: Lock | undefined;
 }
 
@@ -166,13 +170,23 @@ export function lintTexts(input: LintInput): Issue[] {
         );
     }
   }
-  for (const k of input.lock ? input.knowledge : []) {
+  if (input.lock) {
+    out.push(...versionIssues('知识库表', input.knowledge, input.lock.knowledge));
+    out.push(...versionIssues('检测器配置', input.detectors ?? [], input.lock.detectors));
+  }
+  return out.sort(byPosition);
+}
+
+/** Lock checks of versioned files other than rules (knowledge tables, detector configs): keyed by name, hashed whole. */
+function versionIssues(what: string, files: readonly KnowledgeFile[], lock: Lock['knowledge']): Issue[] {
+  const out: Issue[] = [];
+  for (const k of files) {
     const name = k.name ?? k.file.replace(/^.*[\\/]/, '').replace(/\.yaml$/, '');
     const version = topKeys(k.text)('version');
-    const locked = input.lock?.knowledge[name];
+    const locked = lock[name];
     if (!version || typeof version.value !== 'number') continue;
     if (!locked)
-      out.push(issue(k.file, version, 'not-locked', 'warning', `知识库表 ${name} 不在锁文件中`, '运行 fundwatch rules lock', 'version'));
+      out.push(issue(k.file, version, 'not-locked', 'warning', `${what} ${name} 不在锁文件中`, '运行 fundwatch rules lock', 'version'));
     else if (version.value === locked.version && sha256(k.hashed ?? k.text) !== locked.sha256)
       out.push(
         issue(
@@ -180,7 +194,7 @@ export function lintTexts(input: LintInput): Issue[] {
           version,
           'version-not-bumped',
           'error',
-          `知识库表 ${name} 内容已修改, 但版本仍为 ${version.value}`,
+          `${what} ${name} 内容已修改, 但版本仍为 ${version.value}`,
           `把 version 改为 ${locked.version + 1}, 再运行 fundwatch rules lock`,
           'version',
         ),
@@ -192,23 +206,24 @@ export function lintTexts(input: LintInput): Issue[] {
           version,
           'lock-outdated',
           'warning',
-          `锁文件中知识库表 ${name} 仍是版本 ${locked.version}`,
+          `锁文件中${what} ${name} 仍是版本 ${locked.version}`,
           '运行 fundwatch rules lock 更新锁文件',
           'version',
         ),
       );
   }
-  return out.sort(byPosition);
+  return out;
 }
 
 /** A lock for the given files (rules that do not compile are left out by the caller). */
 export function buildLock(
   rules: readonly { id: string; version: number; text: string }[],
   knowledge: readonly { name: string; version: number; text: string }[],
+  detectors: readonly { name: string; version: number; text: string }[] = [],
 ): Lock {
   const sorted = <T extends { text: string; version: number }>(xs: readonly T[], key: (x: T) => string) =>
     Object.fromEntries(
       [...xs].sort((a, b) => key(a).localeCompare(key(b))).map((x) => [key(x), { version: x.version, sha256: sha256(x.text) }]),
     );
-  return { rules: sorted(rules, (r) => r.id), knowledge: sorted(knowledge, (k) => k.name) };
+  return { rules: sorted(rules, (r) => r.id), knowledge: sorted(knowledge, (k) => k.name), detectors: sorted(detectors, (d) => d.name) };
 }

@@ -6,6 +6,7 @@ import { lockTexts, readNationalTexts } from '../../knowledge/index.js';
 import type { Issue } from '../../core/diagnostics/index.js';
 import { Rule } from '../engine/schema.js';
 import { parseDocument } from 'yaml';
+import { PACKAGE_ROOT } from '../../core/config.js';
 import { KNOWLEDGE_DIR, readText, ruleFiles } from './library.js';
 
 /**
@@ -34,7 +35,7 @@ function readLock(file: string): Lock | undefined {
 function gather(
   paths: readonly string[],
   knowledgeDir: string,
-): { rules: TextFile[]; tests: Map<string, TextFile>; knowledge: KnowledgeFile[] } {
+): { rules: TextFile[]; tests: Map<string, TextFile>; knowledge: KnowledgeFile[]; detectors: KnowledgeFile[] } {
   const rules = ruleFiles(paths).map((f) => ({ file: rel(f), text: readText(f) }));
   const tests = new Map<string, TextFile>();
   for (const dir of new Set(ruleFiles(paths).map((f) => path.dirname(f))))
@@ -49,7 +50,18 @@ function gather(
   // The national tables (knowledge import) and their overlays: `national/<table>` in the lock.
   const nationalDir = path.join(knowledgeDir, 'national');
   const national = existsSync(nationalDir) ? lockTexts(readNationalTexts(nationalDir)) : [];
-  return { rules, tests, knowledge: [...handMade, ...national] };
+  return { rules, tests, knowledge: [...handMade, ...national], detectors: detectorConfigs() };
+}
+
+/** The detector configs (`detectors/config/<id>.yaml`), versioned in the same lock, named by id. */
+export const DETECTOR_CONFIG_DIR = path.join(PACKAGE_ROOT, 'detectors', 'config');
+
+function detectorConfigs(dir: string = DETECTOR_CONFIG_DIR): KnowledgeFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ file: rel(path.join(dir, f)), text: readText(path.join(dir, f)), name: f.replace(/\.yaml$/, '') }));
 }
 
 export function lintPaths(paths: readonly string[], knowledgeDir: string = KNOWLEDGE_DIR): Issue[] {
@@ -67,7 +79,11 @@ export function lockPaths(paths: readonly string[], knowledgeDir: string = KNOWL
     const v = (parseDocument(f.text).toJS() as { version?: unknown } | null)?.version;
     return typeof v === 'number' ? [{ name: f.name ?? path.basename(f.file, '.yaml'), version: v, text: f.hashed ?? f.text }] : [];
   });
+  const detectors = g.detectors.flatMap((f) => {
+    const v = (parseDocument(f.text).toJS() as { version?: unknown } | null)?.version;
+    return typeof v === 'number' ? [{ name: f.name ?? f.file, version: v, text: f.text }] : [];
+  });
   const file = lockFileFor(paths);
-  writeFileSync(file, `${JSON.stringify(buildLock(rules, knowledge), null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(buildLock(rules, knowledge, detectors), null, 2)}\n`);
   return file;
 }

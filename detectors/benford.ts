@@ -1,0 +1,59 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
+import { text } from './detector.js';
+import { chiSquareSf } from './stats.js';
+
+/**
+ * Benford's first-two-digit test on each institution's fee-line amounts, only where there are
+ * enough of them (`min_lines`) spanning enough orders of magnitude (`min_span`). A supporting
+ * signal, never a hit of its own: after the detectors run, the result is stored in the evidence of
+ * that institution's open hits (key `benford`), so its cases can show it. Nigrini's first-two-digit
+ * MAD thresholds: ≤ 0.0022 conforming.
+ */
+
+export const BenfordParams = z.strictObject({
+  min_lines: z.int().min(100).default(1000),
+  min_span: z.number().min(1).default(2),
+  max_mad: z.number().positive().default(0.0022),
+});
+
+/** MAD and chi-square of first-two-digit counts (index 0 = digits 10) against Benford's law. */
+export function benfordOfCounts(counts: readonly number[]): { n: number; mad: number; chi2: number; p: number } {
+  const n = counts.reduce((a, c) => a + c, 0);
+  let madSum = 0;
+  let chi2 = 0;
+  for (let d = 10; d <= 99; d++) {
+    const e = Math.log10(1 + 1 / d);
+    const o = (counts[d - 10] ?? 0) / n;
+    madSum += Math.abs(o - e);
+    chi2 += (n * (o - e) ** 2) / e;
+  }
+  return { n, mad: madSum / 90, chi2, p: chiSquareSf(chi2, 89) };
+}
+
+export async function benfordEvidence(
+  conn: DuckDBConnection,
+  p: z.output<typeof BenfordParams> = BenfordParams.parse({}),
+): Promise<number> {
+  const r = await conn.runAndReadAll(`
+    WITH a AS (SELECT fixmedins_code, CAST(det_item_fee_sumamt AS DOUBLE) AS x FROM fee_line WHERE det_item_fee_sumamt >= 10),
+         d AS (SELECT fixmedins_code, CAST(floor(x / pow(10, floor(log10(x)) - 1)) AS INTEGER) AS digits FROM a),
+         s AS (SELECT fixmedins_code, count(*) AS n, log10(max(x) / min(x)) AS span FROM a GROUP BY ALL)
+    SELECT d.fixmedins_code, any_value(s.span), list(c ORDER BY digits), list(digits ORDER BY digits)
+    FROM (SELECT fixmedins_code, digits, count(*) AS c FROM d WHERE digits BETWEEN 10 AND 99 GROUP BY ALL) d JOIN s USING (fixmedins_code)
+    WHERE s.n >= ${p.min_lines} AND s.span >= ${p.min_span} GROUP BY d.fixmedins_code`);
+  const rows = r.getRows().map((x) => {
+    const counts = new Array<number>(90).fill(0);
+    const cs = (x[2] as { items: unknown[] }).items.map(Number);
+    (x[3] as { items: unknown[] }).items.map(Number).forEach((dg, i) => (counts[dg - 10] = cs[i] ?? 0));
+    const b = benfordOfCounts(counts);
+    return { fixmedins_code: text(x[0]), benford: { ...b, span: Number(x[1]), conforming: b.mad <= p.max_mad } };
+  });
+  await conn.run(
+    `UPDATE hit SET evidence = json_merge_patch(coalesce(evidence, '{}'), json_object('benford', b.benford))
+     FROM (SELECT unnest(from_json($doc, '[{"fixmedins_code":"VARCHAR","benford":"JSON"}]'), recursive := true)) b
+     WHERE hit.fixmedins_code = b.fixmedins_code AND NOT hit.withdrawn`,
+    { doc: JSON.stringify(rows) },
+  );
+  return rows.filter((x) => !x.benford.conforming).length;
+}
