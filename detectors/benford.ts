@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
-import { text } from './detector.js';
+import { text, items } from './detector.js';
 import { chiSquareSf } from './stats.js';
 
 /**
@@ -44,8 +44,10 @@ export async function benfordEvidence(
     WHERE s.n >= ${p.min_lines} AND s.span >= ${p.min_span} GROUP BY d.fixmedins_code`);
   const rows = r.getRows().map((x) => {
     const counts = new Array<number>(90).fill(0);
-    const cs = (x[2] as { items: unknown[] }).items.map(Number);
-    (x[3] as { items: unknown[] }).items.map(Number).forEach((dg, i) => (counts[dg - 10] = cs[i] ?? 0));
+    const cs = items(x[2]).map(Number);
+    items(x[3])
+      .map(Number)
+      .forEach((dg, i) => (counts[dg - 10] = cs[i] ?? 0));
     const b = benfordOfCounts(counts);
     return { fixmedins_code: text(x[0]), benford: { ...b, span: Number(x[1]), conforming: b.mad <= p.max_mad } };
   });

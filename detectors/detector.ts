@@ -70,3 +70,6 @@ export function text(x: unknown): string {
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') return `${x}`;
   return JSON.stringify(x);
 }
+
+/** The elements of a DuckDB LIST value as read by the node client (empty for NULL). */
+export const items = (x: unknown): unknown[] => (x as { items?: unknown[] } | null)?.items ?? [];

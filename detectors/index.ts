@@ -10,7 +10,7 @@ import type { Detector, DetectorContext } from './detector.js';
 import { ledgerBilled, ledgerStock } from './ledger.js';
 import { peerComparison } from './peers.js';
 import { peerProfile } from './profile.js';
-import { collusionRings } from './rings.js';
+import { collusionRings, prescriptionFlows } from './rings.js';
 import { volumeSpike } from './spikes.js';
 import { loads, phantomBedScore } from './stays.js';
 import { writeHits } from './write.js';
@@ -26,6 +26,7 @@ export const DETECTORS: readonly Detector[] = [
   peerProfile,
   volumeSpike,
   collusionRings,
+  prescriptionFlows,
   ledgerStock,
   ledgerBilled,
   loads,

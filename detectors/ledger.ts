@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDetector, num, text, type DetectorContext, type DetectorHit } from './detector.js';
+import { defineDetector, num, text, type DetectorContext, type DetectorHit, items } from './detector.js';
 
 /**
  * The 进销存 ledger: per pharmacy × drug × day, in smallest units (the contract's quantities are per
@@ -93,8 +93,7 @@ export const ledgerStock = defineDetector({
         .filter((d) => d !== null)
         .map(text)
         .sort()[0] as string;
-      const list = (v: unknown) => ((v as { items: unknown[] } | null)?.items ?? []).map(text);
-      const refs = [...list(x[12]), ...list(x[14])];
+      const refs = [...items(x[12]), ...items(x[14])].map(text);
       const amount = Number(x[13] ?? 0);
       hits.push({
         vola_cont: `${inst} ${name}: ${reasons.join('; ')} (期初盘存 ${x[8] === null ? '无' : num(Number(x[8]), 1)}、净购进 ${num(Number(x[9]), 1)}、净销售 ${num(Number(x[10]), 1)}、医保结算 ${num(Number(x[11]), 1)}, 单位: 最小包装单位)`,
@@ -141,8 +140,8 @@ export const ledgerBilled = defineDetector({
       { tol: p.tolerance },
     );
     return r.getRows().map((x): DetectorHit => {
-      const refs = (x[7] as { items: unknown[] }).items.map(text);
-      const amounts = (x[8] as { items: unknown[] }).items.map(Number);
+      const refs = items(x[7]).map(text);
+      const amounts = items(x[8]).map(Number);
       const handed = text(x[11]);
       return {
         vola_cont:

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDetector, num, pct, text, yuan, type DetectorContext, type DetectorHit } from './detector.js';
+import { defineDetector, num, pct, text, yuan, type DetectorContext, type DetectorHit, items } from './detector.js';
 import { settlementFacts } from './events.js';
 import { bhQValues, mad, median, percentileRank, proportionTest, robustZ, summaryOf, welchTFromSummary, type Summary } from './stats.js';
 
@@ -248,8 +248,8 @@ async function toHits(ctx: DetectorContext, findings: readonly Finding[], maxRef
   const refOf = new Map<string, { refs: string[]; fees: number[]; first: string }>();
   for (const r of refs.getRows())
     refOf.set(`${text(r[0])}|${text(r[1])}|${text(r[2])}|${text(r[3])}|${text(r[4])}|${text(r[5])}`, {
-      refs: (r[6] as { items: unknown[] }).items.map(String),
-      fees: (r[7] as { items: unknown[] }).items.map(Number),
+      refs: items(r[6]).map(String),
+      fees: items(r[7]).map(Number),
       first: text(r[8]),
     });
   const hits: DetectorHit[] = [];

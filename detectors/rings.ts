@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineDetector, num, text, yuan, type DetectorHit } from './detector.js';
+import { defineDetector, num, text, windowSql, yuan, type DetectorHit, items } from './detector.js';
 import { settlementFacts } from './events.js';
-import { regularizedGammaP } from './stats.js';
+import { regularizedBeta, regularizedGammaP } from './stats.js';
 
 /**
  * Rings (结伴就医/团伙): people who settle at the same institution within minutes of each other on
@@ -11,6 +11,9 @@ import { regularizedGammaP } from './stats.js';
  * p = P(X ≥ k). Benjamini–Hochberg runs over every pair seen together at least once; the
  * significant pairs join into groups (connected components), and each group of `min_group` or more
  * people is one hit naming every member.
+ *
+ * Prescription flows (`prescription-flows`): a prescriber whose prescriptions are filled at one
+ * pharmacy far beyond that pharmacy's share of all prescriptions (a binomial test, BH-controlled).
  */
 
 export const RingParams = z.strictObject({
@@ -88,7 +91,6 @@ export const collusionRings = defineDetector({
     const rows = res.getRows();
     if (rows.length === 0) return [];
     const tested = Number(rows[0]?.[8] ?? 0);
-    const items = (x: unknown) => (x as { items: unknown[] }).items;
     const cands = rows.map((r) => {
       const days = Number(r[4]);
       const lambda = (Number(r[5]) * Number(r[6]) * 2 * p.window_minutes) / (Math.max(1, Number(r[7])) * p.open_hours * 60);
@@ -150,5 +152,85 @@ export const collusionRings = defineDetector({
       });
     }
     return hits;
+  },
+});
+
+export const FlowParams = z.strictObject({
+  /** A prescriber's prescriptions filled at pharmacies in the window, at least. */
+  min_prescriptions: z.int().min(5).default(20),
+  /** Share of them filled at one pharmacy, at least. */
+  min_share: z.number().gt(0).max(1).default(0.5),
+  /** That share over the pharmacy's share of all prescriptions, at least. */
+  min_lift: z.number().min(1).default(5),
+  /** Benjamini–Hochberg q-value, at most. */
+  max_q: z.number().gt(0).lt(1).default(0.001),
+});
+
+export interface Flow {
+  readonly prescriber: string;
+  readonly pharmacy: string;
+  /** Prescriptions of the prescriber filled at the pharmacy, of all the prescriber's. */
+  readonly k: number;
+  readonly n: number;
+  /** The pharmacy's share of every prescription filled in the window. */
+  readonly share: number;
+}
+
+/**
+ * The flows out of proportion: k of a prescriber's n prescriptions at one pharmacy whose share of
+ * all prescriptions is s, against Binomial(n, s): p = P(X ≥ k) = I_s(k, n − k + 1) (regularized
+ * incomplete beta); BH over every flow of a prescriber with enough prescriptions.
+ */
+export function flowFindings(flows: readonly Flow[], p: z.output<typeof FlowParams>): (Flow & { p: number; q: number })[] {
+  const tested = flows.filter((f) => f.n >= p.min_prescriptions);
+  const withP = tested.map((f) => ({ ...f, p: f.k === 0 ? 1 : regularizedBeta(f.share, f.k, f.n - f.k + 1) }));
+  const q = bhWithTotal(
+    withP.map((f) => f.p),
+    withP.length,
+  );
+  return withP
+    .map((f, i) => ({ ...f, q: q[i] ?? 1 }))
+    .filter((f) => f.q <= p.max_q && f.k / f.n >= p.min_share && f.k / f.n >= p.min_lift * f.share);
+}
+
+export const prescriptionFlows = defineDetector({
+  id: 'prescription-flows',
+  pattern: 'collusion',
+  params: FlowParams,
+  async run(ctx, p) {
+    const r = await ctx.conn.runAndReadAll(`
+      WITH rx AS (SELECT prsc_dr_certno_hash AS dr, any_value(prsc_dr_certno_mask) AS mask, fixmedins_code AS ph, coalesce(rxno, fixmedins_bchno) AS rx,
+                         list('psi:' || fixmedins_code || ':' || kind || ':' || fixmedins_bchno) AS refs, sum(sel_retn_cnt * finl_trns_pric) AS amount,
+                         min(CAST(sel_retn_time AS DATE)) AS day
+                  FROM psi_line WHERE infno = '3505' AND prsc_dr_certno_hash IS NOT NULL AND ${windowSql('sel_retn_time', ctx.window)} GROUP BY ALL),
+           per AS (SELECT dr, any_value(mask) AS mask, ph, count(*) AS k, flatten(list(refs))[1:50] AS refs, sum(amount) AS amount, min(day) AS day FROM rx GROUP BY dr, ph),
+           n AS (SELECT dr, sum(k) AS n FROM per GROUP BY dr),
+           s AS (SELECT ph, sum(k) / (SELECT sum(k) FROM per) AS share FROM per GROUP BY ph)
+      SELECT per.dr, per.ph, per.k, n.n, s.share, per.mask, per.refs, per.amount, strftime(per.day, '%Y-%m-%d')
+      FROM per JOIN n USING (dr) JOIN s USING (ph) WHERE n.n >= ${p.min_prescriptions}`);
+    const extra = new Map<string, { mask: string; refs: string[]; amount: number; day: string }>();
+    const flows: Flow[] = r.getRows().map((x) => {
+      extra.set(`${text(x[0])}|${text(x[1])}`, {
+        mask: text(x[5]),
+        refs: items(x[6]).map(text),
+        amount: Number(x[7] ?? 0),
+        day: text(x[8]),
+      });
+      return { prescriber: text(x[0]), pharmacy: text(x[1]), k: Number(x[2]), n: Number(x[3]), share: Number(x[4]) };
+    });
+    return flowFindings(flows, p).map((f): DetectorHit => {
+      const e = extra.get(`${f.prescriber}|${f.pharmacy}`) ?? { mask: '', refs: [], amount: 0, day: '' };
+      return {
+        vola_cont:
+          `处方医师 ${e.mask} 的 ${f.n} 张外配处方中 ${f.k} 张 (${num((f.k / f.n) * 100, 0)}%) 在 ${f.pharmacy} 取药, 该药店仅占全部外配处方的 ` +
+          `${num(f.share * 100, 1)}% (二项检验 p = ${f.p.toExponential(1)}, q = ${f.q.toExponential(1)})`,
+        vola_amt: e.amount,
+        score: -Math.log10(Math.max(f.p, 1e-300)),
+        occurred_on: e.day,
+        fixmedins_code: f.pharmacy,
+        details: [{ type: 1, ref: `inst:${f.pharmacy}` }, ...e.refs.map((ref) => ({ type: 1 as const, ref }))],
+        evidence: { prescriber_mask: e.mask, k: f.k, n: f.n, pharmacy_share: f.share, p: f.p, q: f.q },
+      };
+    });
   },
 });

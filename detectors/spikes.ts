@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDetector, num, text, yuan, type DetectorHit } from './detector.js';
+import { defineDetector, num, text, yuan, type DetectorHit, items } from './detector.js';
 import { settlementFacts } from './events.js';
 import { median, regularizedGammaP } from './stats.js';
 
@@ -95,7 +95,6 @@ export const volumeSpike = defineDetector({
     const hits: DetectorHit[] = [];
     for (const row of r.getRows()) {
       const inst = text(row[0]);
-      const items = (x: unknown) => (x as { items: unknown[] }).items;
       const names = items(row[1]).map(text);
       const work = items(row[2]).map(Boolean);
       const visits = items(row[3]).map(Number);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDetector, num, pct, text, type DetectorContext, type DetectorHit } from './detector.js';
+import { defineDetector, num, pct, text, type DetectorContext, type DetectorHit, items } from './detector.js';
 import { INPATIENT } from './events.js';
 
 /**
@@ -133,7 +133,7 @@ export const phantomBedScore = defineDetector({
       const elsewhere = Number(x[9]);
       const peak = Number(x[11]);
       const score = empty / Math.max(1, days) + (elsewhere > 0 ? 1 : 0) + (peak > p.load_ratio ? 0.5 : 0);
-      const places = ((x[10] as { items: unknown[] } | null)?.items ?? []).map(text);
+      const places = items(x[10]).map(text);
       return {
         inst,
         score,
@@ -154,7 +154,7 @@ export const phantomBedScore = defineDetector({
           ],
           evidence: {
             stay_days_from_third: days,
-            empty_days: (x[8] as { items: unknown[] } | null)?.items.map(text) ?? [],
+            empty_days: items(x[8]).map(text) ?? [],
             elsewhere,
             places,
             bed_load_peak: peak,

@@ -26,6 +26,9 @@ describe('fundwatch CLI', () => {
       ['status', '--help'],
       ['rejected', 'list', '--help'],
       ['demo', '--help'],
+      ['detect', '--help'],
+      ['detectors', 'list', '--help'],
+      ['detectors', 'lint', '--help'],
     ]) {
       const r = runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
@@ -134,6 +137,9 @@ describe('fundwatch CLI', () => {
     expect(r.stdout).toMatch(/fee_line\s+\d+/);
     // The shipped rules run over the generated city and find some of its injected fraud.
     expect(r.stdout).toMatch(/智能监控规则 \(rules\/library, \d+ 条\): 命中 [1-9]/);
+    // And the statistical detectors (the ledger finds the substituted drugs even in seven days).
+    expect(r.stdout).toMatch(/统计检测器 \(detectors\/config, \d+ 个\): 命中 [1-9]/);
+    expect(r.stdout).toMatch(/ledger-billed\s+1\s+[1-9]/);
     // A second run rebuilds it rather than piling up.
     const again = runCli(['demo'], { cwd });
     expect(again.code).toBe(0);

@@ -6,7 +6,7 @@ import { Labels } from '../contract/labels.js';
 import { benfordOfCounts } from '../detectors/benford.js';
 import { CONFIG_DIR, DETECTORS, loadConfigs, readConfig, runDetectors, runnableDetectors } from '../detectors/index.js';
 import { compare, PeerParams } from '../detectors/peers.js';
-import { bhWithTotal } from '../detectors/rings.js';
+import { bhWithTotal, flowFindings, FlowParams } from '../detectors/rings.js';
 import { bestChange, SpikeParams } from '../detectors/spikes.js';
 import { dirWriter, generate } from '../generator/index.js';
 import { replay, replayFiles } from '../ingest/index.js';
@@ -149,6 +149,22 @@ describe('the statistics the detectors add (hand-worked)', () => {
     const q = bhWithTotal([0.01, 0.001], 10);
     expect(q[0]).toBeCloseTo(0.05, 12);
     expect(q[1]).toBeCloseTo(0.01, 12);
+  });
+
+  it('prescription flows: 20 of 30 prescriptions at a pharmacy with 5 % of all is far beyond chance', () => {
+    // P(X ≥ 20), X ~ Binomial(30, 0.05) = Σ_{k=20..30} C(30,k) 0.05^k 0.95^(30−k); the first term
+    // C(30,20) 0.05^20 0.95^10 = 30,045,015 × 9.537e-27 × 0.5987 = 1.7156e-19, the sum 1.7595e-19.
+    const flows = [
+      { prescriber: 'A', pharmacy: 'P1', k: 20, n: 30, share: 0.05 },
+      { prescriber: 'A', pharmacy: 'P2', k: 10, n: 30, share: 0.3 },
+      { prescriber: 'B', pharmacy: 'P1', k: 2, n: 30, share: 0.05 },
+      { prescriber: 'C', pharmacy: 'P1', k: 9, n: 9, share: 0.05 },
+    ];
+    const found = flowFindings(flows, FlowParams.parse({}));
+    expect(found.map((f) => `${f.prescriber}→${f.pharmacy}`)).toEqual(['A→P1']);
+    expect(found[0]?.p).toBeCloseTo(1.7595102e-19, 25);
+    // q: three flows tested (C has too few prescriptions); A→P1 ranks first → p × 3 / 1.
+    expect(found[0]?.q).toBeCloseTo(1.7595102e-19 * 3, 25);
   });
 
   it('Benford from digit counts: exact Benford proportions conform, all-50 amounts do not', () => {

@@ -146,11 +146,12 @@ describe('migrate on a bare database', () => {
       [4, 'hit_facts'],
       [5, 'real_senders'],
       [6, 'trace_facts'],
+      [7, 'detectors'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

@@ -7,6 +7,7 @@ import { FundwatchError } from '../../core/errors.js';
 import { replay, replayFiles } from '../../ingest/index.js';
 import { dirWriter, generate } from '../../generator/index.js';
 import { loadReference } from '../../reference/index.js';
+import { runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow } from '../../rules/index.js';
 import { formatScorecard, readHits, scorecard } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
@@ -86,9 +87,10 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
     try {
       const reference = await loadReference(conn, path.join(dir, 'reference'), { piiKey });
       const summary = await replay(store, replayFiles(path.join(dir, 'messages')), { piiKey });
-      // The shipped rule library, as `fundwatch detect` runs it (test and stable rules).
+      // The shipped rule library and the detectors, as `fundwatch detect` runs them (test and stable ones).
       const runs = await detect(conn, detectableRules(), knowledgeOrThrow());
-      return { reference, summary, runs, counts: await tableCounts(conn), card: scorecard(await readHits(conn), labels, [10, 100]) };
+      const detectorRuns = await runDetectors(conn, runnableDetectors());
+      return { reference, summary, runs, detectorRuns, counts: await tableCounts(conn), card: scorecard(await readHits(conn), labels, [10, 100]) };
     } finally {
       conn.closeSync();
     }
@@ -117,7 +119,13 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       out.runs.map((r) => [r.rule_id, String(r.version), n(r.hits)]),
     ),
     '',
-    '6) 检测评分 (对照 labels.json; 统计检测器尚未上线, 规则未覆盖的模式召回率为 0):',
+    `6) 统计检测器 (detectors/config, ${out.detectorRuns.length} 个): 命中 ${n(out.detectorRuns.reduce((k, r) => k + r.hits, 0))} 条`,
+    table(
+      ['检测器', '版本', '命中'],
+      out.detectorRuns.map((r) => [r.rule_id, String(r.version), n(r.hits)]),
+    ),
+    '',
+    '7) 检测评分 (规则与检测器合计, 对照 labels.json):',
     formatScorecard(out.card),
     '',
   ].join('\n');
