@@ -10,7 +10,8 @@ import { defineDetector, num, text, type DetectorContext, type DetectorHit, item
  * into the `ledger` table, which the evidence bundle shows for a case's drugs and days.
  *
  * Two detectors read it: `ledger-stock` (进销存不符: sales beyond the stock, settled quantities
- * beyond sales, a stocktake that disagrees with the ledger) and `ledger-billed` (串换药品: insured
+ * beyond sales, a later stocktake outside what the day's movements allow, whenever in the day it was
+ * taken) and `ledger-billed` (串换药品: insured
  * lines of a drug billed beyond anything the pharmacy ever had of it — usually a dear drug billed
  * while a cheap one was handed over; the cheap items sold beyond their settlements the same days are
  * named in the explanation).
@@ -64,7 +65,11 @@ export const ledgerStock = defineDetector({
                            max(settled_cum - sold_cum) AS settled_over,
                            min(day) FILTER (WHERE settled_cum > sold_cum + $tol) AS over_day,
                            min(day) FILTER (WHERE counted IS NOT NULL AND day > (SELECT min(day) FROM ledger x WHERE x.fixmedins_code = l.fixmedins_code AND x.med_list_codg = l.med_list_codg AND x.counted IS NOT NULL)
-                                             AND abs(counted - stock) > $tol AND abs(counted - coalesce(stock_before, stock)) > $tol) AS count_day,
+                                             -- The count was taken at some moment of its day: anywhere from every outgoing movement
+                                             -- of the day done and no incoming one yet, to the reverse.
+                                             AND (counted < coalesce(stock_before, opening, 0) + least(purchased, 0) + least(changed, 0) - greatest(sold, 0) - $tol
+                                                  OR counted > coalesce(stock_before, opening, 0) + greatest(purchased, 0) + greatest(changed, 0) + greatest(-sold, 0) + $tol))
+                                               AS count_day,
                            any_value(opening) AS opening, sum(purchased) AS purchased, sum(sold) AS sold, sum(settled) AS settled
                     FROM l GROUP BY ALL)
        SELECT b.fixmedins_code, b.med_list_codg, coalesce(c.name, b.med_list_codg), strftime(b.short_day, '%Y-%m-%d'), b.min_stock,

@@ -7,7 +7,8 @@ import { bhQValues, mad, median, percentileRank, proportionTest, robustZ, summar
  * Peer comparison (同级对比), as CMS PEPPER and comparative billing reports do it: ratio metrics per
  * institution, department and doctor per month, each against the peers of the same institution
  * type, level, specialty and region (widened to the whole city when a region has too few peers;
- * the specialty is never dropped: a cancer hospital is compared with cancer hospitals only). A unit
+ * level and specialty are never dropped: a cancer hospital is compared with cancer hospitals only,
+ * and not at all when it has too few). A unit
  * is flagged when it is far on the robust scale (median/MAD), significant against the rest of its
  * peers (Welch t for means, chi-square for proportions, Benjamini–Hochberg over every test of the
  * run), and materially above the median. Hits rank by deviation × volume: the amount at stake is
@@ -15,8 +16,13 @@ import { bhQValues, mad, median, percentileRank, proportionTest, robustZ, summar
  */
 
 type Setting = 'op' | 'ip' | 'ph';
-/** Peer scopes, narrowest first: same region; same city; same city, every level (same type and specialty always). */
-const SCOPES = ['region', 'city', 'levels'] as const;
+/**
+ * Peer scopes, narrowest first: the same region, then the whole city; always the same type, level
+ * and specialty. A unit with fewer than `min_peers` such peers in the city is not compared at all
+ * (measured on a generated city: widening to every level set its three 三级 hospitals against the
+ * clinics, and they took the top of the queue).
+ */
+const SCOPES = ['region', 'city'] as const;
 type Scope = (typeof SCOPES)[number];
 type Level = 'institution' | 'department' | 'doctor';
 
@@ -45,7 +51,7 @@ const LEVEL_ZH: Record<Level, string> = { institution: '机构', department: '�
 
 export const PeerParams = z.strictObject({
   /** Fewest units (the unit included) a peer group needs; a smaller regional group widens to the city. */
-  min_peers: z.int().min(3).default(5),
+  min_peers: z.int().min(3).default(4),
   /** Fewest settlements of a unit in a month for it to be compared at all. */
   min_volume: z.int().min(2).default(30),
   /** Robust z (median/MAD) at least this far above the peer median. */
@@ -159,7 +165,7 @@ export function compare(rows: readonly Row[], p: z.output<typeof PeerParams>): F
       r.setting,
       r.month,
       r.itype,
-      scope === 'levels' ? '*' : r.lv,
+      r.lv,
       r.specialty,
       r.level === 'institution' ? '' : r.dept,
       scope === 'region' ? r.admdvs : '*',
@@ -172,7 +178,7 @@ export function compare(rows: readonly Row[], p: z.output<typeof PeerParams>): F
       g.push(r);
     }
   for (const r of rows) {
-    // The narrowest scope with enough peers: the region, the city, the city across levels.
+    // The narrowest scope with enough peers: the region, else the city.
     const scope = SCOPES.find((s) => (groups.get(key(r, s))?.length ?? 0) >= p.min_peers);
     if (!scope) continue;
     const peers = groups.get(key(r, scope)) ?? [];
@@ -261,7 +267,7 @@ async function toHits(ctx: DetectorContext, findings: readonly Finding[], maxRef
     if (!k) continue;
     const excess = Math.max(...fs.map((f) => (f.metric.id === 'cash' ? 0 : r.total * Math.max(0, 1 - f.median / f.value))));
     const who = r.level === 'institution' ? r.inst : r.level === 'department' ? `${r.inst} 科室 ${r.dept}` : `${r.inst} 医师 ${r.unit}`;
-    const where = top.scope === 'region' ? '同地区同类同级' : top.scope === 'city' ? '全市同类同级' : '全市同类 (各级)';
+    const where = top.scope === 'region' ? '同地区同类同级' : '全市同类同级';
     const peersText = `${where}${r.specialty ? `(${r.specialty})` : ''}${LEVEL_ZH[r.level]} ${top.peers} 个`;
     const parts = fs.map(
       (f) =>

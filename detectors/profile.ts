@@ -5,8 +5,8 @@ import { chiSquareSf, contributions, mad, mahalanobisSquared, median, robustCova
 
 /**
  * Multivariate outliers (综合画像异常): each hospital's outpatient profile (cost per visit, drug,
- * examination and self-paid shares, night/holiday share) against its peers' (same type and
- * specialty; same level when there are enough of them) by Mahalanobis distance under a robust
+ * examination and self-paid shares, night/holiday share) against its peers' (same type, level and
+ * specialty, at least `min_peers` of them) by Mahalanobis distance under a robust
  * covariance estimate (MCD-style C-steps in `stats.ts`), after scaling each metric by its peers'
  * median and MAD. The squared distance is held against the chi-square distribution with one degree
  * of freedom per metric; the explanation names the three metrics that contribute most.
@@ -51,21 +51,11 @@ export const peerProfile = defineDetector({
       first: text(x[10]),
     }));
     const hits: DetectorHit[] = [];
-    const byKey = (lv: boolean) => {
-      const m = new Map<string, typeof units>();
-      for (const u of units) {
-        const k = `${lv ? u.lv : '*'}|${u.specialty}`;
-        m.set(k, [...(m.get(k) ?? []), u]);
-      }
-      return m;
-    };
-    const sameLevel = byKey(true);
-    const anyLevel = byKey(false);
+    // Peers: the same level and specialty only (a 三级 hospital's profile is not a clinic's).
+    const groups = new Map<string, typeof units>();
+    for (const u of units) groups.set(`${u.lv}|${u.specialty}`, [...(groups.get(`${u.lv}|${u.specialty}`) ?? []), u]);
     for (const u of units) {
-      const peers =
-        (sameLevel.get(`${u.lv}|${u.specialty}`) ?? []).length >= p.min_peers
-          ? sameLevel.get(`${u.lv}|${u.specialty}`)
-          : anyLevel.get(`*|${u.specialty}`);
+      const peers = groups.get(`${u.lv}|${u.specialty}`);
       if (!peers || peers.length < p.min_peers) continue;
       const centre = METRICS.map((_, j) => median(peers.map((x) => x.v[j] as number)));
       const scale = METRICS.map((_, j) => mad(peers.map((x) => x.v[j] as number)) * 1.4826 || 1e-9);

@@ -6,7 +6,8 @@ import { INPATIENT } from './events.js';
  * Loads (负荷, after MediModel's 负荷装载 analyses) and the 挂床 score.
  *
  * Loads, rebuilt into `detector_load` on every run: patients in bed per institution-day against the
- * beds of `institutions.csv`; a doctor's distinct patients per day; a pharmacist's insured sales per
+ * beds of `institutions.csv`; a doctor's distinct outpatients per day (inpatient lines are billed
+ * under the ward's doctors for every patient, so they measure no load); a pharmacist's insured sales per
  * hour. The `loads` detector reports the institution-days with more patients in bed than beds allow
  * (虚假住院: the stays cannot all be real); the 挂床 score uses the load of each stay's days.
  *
@@ -20,10 +21,10 @@ import { INPATIENT } from './events.js';
 const BED_ONLY = `('01', '02', '07')`;
 
 export const LoadParams = z.strictObject({
-  /** Patients in bed over beds beyond which a day is impossible (1.1: ten per cent extra beds in corridors). */
-  max_bed_ratio: z.number().min(1).default(1.1),
+  /** Patients in bed over beds beyond which a day is impossible (加床 is common; twice the beds is not). */
+  max_bed_ratio: z.number().min(1).default(2),
   /** A doctor's distinct patients in a day, at most plausible. */
-  max_doctor_patients: z.int().positive().default(120),
+  max_doctor_patients: z.int().positive().default(200),
   /** A pharmacist's insured sales in an hour, at most plausible. */
   max_pharmacist_sales: z.int().positive().default(40),
 });
@@ -40,8 +41,9 @@ async function buildLoads(ctx: DetectorContext, p: z.output<typeof LoadParams>):
       SELECT 'beds', d.fixmedins_code, d.fixmedins_code, d.day, count(*), i.beds, now()::TIMESTAMP
       FROM days d JOIN institution i USING (fixmedins_code) WHERE i.beds > 0 GROUP BY d.fixmedins_code, d.day, i.beds
       UNION ALL
-      SELECT 'doctor', fixmedins_code, bilg_dr_codg, CAST(CAST(fee_ocur_time AS DATE) AS TIMESTAMP), count(DISTINCT psn_no), ${p.max_doctor_patients}, now()::TIMESTAMP
-      FROM fee_line WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND med_type_class <> '41' AND ${windowOf(ctx)}
+      SELECT 'doctor', fixmedins_code, atddr_no, CAST(CAST(begntime AS DATE) AS TIMESTAMP), count(DISTINCT psn_no), ${p.max_doctor_patients}, now()::TIMESTAMP
+      FROM visit WHERE atddr_no IS NOT NULL AND atddr_no <> '' AND med_type_class NOT IN ${INPATIENT} AND med_type_class <> '41'
+        AND ${windowOf(ctx).replaceAll('fee_ocur_time', 'begntime')}
       GROUP BY ALL HAVING count(DISTINCT psn_no) >= ${p.max_doctor_patients} / 2
       UNION ALL
       SELECT 'pharmacist', fixmedins_code, bilg_dr_codg, date_trunc('hour', fee_ocur_time), count(DISTINCT mdtrt_id), ${p.max_pharmacist_sales}, now()::TIMESTAMP
@@ -62,23 +64,33 @@ export const loads = defineDetector({
   params: LoadParams,
   async run(ctx, p) {
     await buildLoads(ctx, p);
+    // One hit per institution, doctor or pharmacist: its worst period, with how many were impossible.
     const r = await ctx.conn.runAndReadAll(
-      `SELECT kind, fixmedins_code, subject, strftime(period, '%Y-%m-%d %H:%M'), load, ceiling FROM detector_load
-       WHERE (kind = 'beds' AND load > ceiling * $ratio) OR (kind <> 'beds' AND load > ceiling) ORDER BY ALL`,
+      `SELECT kind, fixmedins_code, subject, strftime(arg_max(period, load / ceiling), '%Y-%m-%d %H:%M'), max(load), any_value(ceiling), count(*)
+       FROM detector_load WHERE (kind = 'beds' AND load > ceiling * $ratio) OR (kind <> 'beds' AND load > ceiling)
+       GROUP BY ALL ORDER BY ALL`,
       { ratio: p.max_bed_ratio },
     );
     const zh: Record<string, string> = { beds: '在床患者', doctor: '医师接诊患者', pharmacist: '药师每小时销售' };
     return r.getRows().map((x): DetectorHit => {
       const [kind, inst, subject, period] = [text(x[0]), text(x[1]), text(x[2]), text(x[3])];
       return {
-        vola_cont: `${inst}${kind === 'beds' ? '' : ` ${subject}`} ${kind === 'pharmacist' ? period : period.slice(0, 10)} ${zh[kind] ?? kind} ${num(Number(x[4]), 0)}, 超过可能上限 ${num(Number(x[5]), 0)}${kind === 'beds' ? ' 张床位' : ''}`,
+        vola_cont: `${inst}${kind === 'beds' ? '' : ` ${subject}`} ${kind === 'pharmacist' ? period : period.slice(0, 10)} ${zh[kind] ?? kind} ${num(Number(x[4]), 0)}, 超过可能上限 ${num(Number(x[5]) * (kind === 'beds' ? p.max_bed_ratio : 1), 0)}${kind === 'beds' ? ` (床位 ${num(Number(x[5]), 0)} 张)` : ''}; 共 ${text(x[6])} ${kind === 'pharmacist' ? '小时' : '天'}超出`,
         vola_amt: 0,
         score: Number(x[4]) / Math.max(1, Number(x[5])),
         occurred_on: period.slice(0, 10),
         fixmedins_code: inst,
         ...(kind === 'beds' ? {} : { dr_codg: subject }),
         details: [{ type: 1, ref: `inst:${inst}` }, ...(kind === 'beds' ? [] : [{ type: 1 as const, ref: `person:${subject}` }])],
-        evidence: { kind, subject, period, load: Number(x[4]), ceiling: Number(x[5]) },
+        evidence: {
+          kind,
+          subject,
+          worst: period,
+          load: Number(x[4]),
+          ceiling: Number(x[5]),
+          periods_over: Number(x[6]),
+          table: 'detector_load',
+        },
       };
     });
   },

@@ -106,6 +106,23 @@ describe('rules and statistical detectors together on the same town', () => {
     expect(looks.has('peer-outlier')).toBe(true);
   });
 
+  it('explains each peer hit in numbers a supervisor can check: metric, value, peer median, percentile, robust z', async () => {
+    const conn = await store.connect();
+    try {
+      const hits = (
+        await conn.runAndReadAll(`SELECT sev_deg, vola_cont, score FROM hit WHERE rule_id = 'peer-comparison' AND NOT withdrawn`)
+      ).getRowObjectsJson();
+      expect(hits.length).toBeGreaterThan(0);
+      for (const h of hits) {
+        expect(h['sev_deg']).toBe('suspect');
+        expect(h['vola_cont'] as string).toMatch(/(次均费用|占比|住院日|再住院率) .+, 同级中位数 .+, 第 \d+ 百分位, 稳健 z = [\d.]+/);
+        expect(Number(h['score'])).toBeGreaterThan(0);
+      }
+    } finally {
+      conn.closeSync();
+    }
+  });
+
   it('adds the patterns the rules cannot see without losing what the rules found', () => {
     for (const p of ['peer-outlier', 'volume-spike', 'collusion']) {
       expect(card.patterns.find((x) => x.pattern === p)?.caught ?? 0, `${p} by rules alone`).toBe(0);
