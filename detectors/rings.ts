@@ -71,23 +71,29 @@ export const collusionRings = defineDetector({
   async run(ctx, p) {
     await settlementFacts(ctx);
     const settings = p.settings.map((s) => `'${s}'`).join(', ');
+    // Every pair of settlements within the window (a range join), kept once; then the pairs seen
+    // together on enough days, and only for those the days, settlements and amounts.
+    const w = p.window_minutes * 60;
+    await ctx.conn.run(`
+      CREATE OR REPLACE TEMP TABLE dx_together AS
+      WITH e AS (SELECT fixmedins_code, setting, psn_no, day, setl_id, fee, epoch(setl_time) AS t FROM dx_settlement WHERE setting IN (${settings}))
+      SELECT a.fixmedins_code, a.setting, a.psn_no AS pa, b.psn_no AS pb, a.day, a.setl_id AS sa, b.setl_id AS sb, a.fee + b.fee AS amount
+      FROM e a JOIN e b ON a.fixmedins_code = b.fixmedins_code AND a.setting = b.setting AND a.day = b.day
+        AND a.psn_no < b.psn_no AND b.t BETWEEN a.t - ${w} AND a.t + ${w}`);
     const res = await ctx.conn.runAndReadAll(`
-      WITH e AS (SELECT fixmedins_code, setting, psn_no, day, setl_id, fee, epoch(setl_time) AS t FROM dx_settlement WHERE setting IN (${settings})),
-           n AS (SELECT fixmedins_code, setting, psn_no, count(*) AS visits FROM e GROUP BY ALL),
-           span AS (SELECT count(DISTINCT day) AS days FROM e),
-           pairs AS (SELECT a.fixmedins_code, a.setting, a.psn_no AS pa, b.psn_no AS pb, count(DISTINCT a.day) AS days,
-                            list(DISTINCT a.day ORDER BY a.day) AS on_days,
-                            list(DISTINCT 'setl:' || a.fixmedins_code || ':' || a.setl_id) || list(DISTINCT 'setl:' || b.fixmedins_code || ':' || b.setl_id) AS setls,
-                            sum(a.fee) + sum(b.fee) AS amount
-                     FROM e a JOIN e b ON a.fixmedins_code = b.fixmedins_code AND a.setting = b.setting AND a.day = b.day
-                       AND a.psn_no < b.psn_no AND abs(b.t - a.t) <= ${p.window_minutes * 60}
-                     GROUP BY ALL)
+      WITH n AS (SELECT fixmedins_code, setting, psn_no, count(*) AS visits FROM dx_settlement WHERE setting IN (${settings}) GROUP BY ALL),
+           span AS (SELECT count(DISTINCT day) AS days FROM dx_settlement WHERE setting IN (${settings})),
+           pairs AS (SELECT fixmedins_code, setting, pa, pb, count(DISTINCT day) AS days FROM dx_together GROUP BY ALL),
+           cand AS (SELECT t.fixmedins_code, t.setting, t.pa, t.pb, any_value(p.days) AS days, list(DISTINCT t.day ORDER BY t.day) AS on_days,
+                           list(DISTINCT 'setl:' || t.fixmedins_code || ':' || t.sa) || list(DISTINCT 'setl:' || t.fixmedins_code || ':' || t.sb) AS setls,
+                           sum(t.amount) AS amount
+                    FROM dx_together t JOIN pairs p USING (fixmedins_code, setting, pa, pb) WHERE p.days >= ${p.min_days} GROUP BY ALL)
       SELECT pr.fixmedins_code, pr.setting, pr.pa, pr.pb, pr.days, na.visits, nb.visits, span.days, (SELECT count(*) FROM pairs) AS tested,
              list_transform(pr.on_days, d -> strftime(d, '%Y-%m-%d')), list_distinct(pr.setls), pr.amount
-      FROM pairs pr, span
+      FROM cand pr, span
       JOIN n na ON na.fixmedins_code = pr.fixmedins_code AND na.setting = pr.setting AND na.psn_no = pr.pa
-      JOIN n nb ON nb.fixmedins_code = pr.fixmedins_code AND nb.setting = pr.setting AND nb.psn_no = pr.pb
-      WHERE pr.days >= ${p.min_days}`);
+      JOIN n nb ON nb.fixmedins_code = pr.fixmedins_code AND nb.setting = pr.setting AND nb.psn_no = pr.pb`);
+    await ctx.conn.run('DROP TABLE dx_together');
     const rows = res.getRows();
     if (rows.length === 0) return [];
     const tested = Number(rows[0]?.[8] ?? 0);
