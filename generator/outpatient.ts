@@ -137,7 +137,8 @@ export function chargeProfile(sim: Sim, rng: Prng, v: OpVisit, profile: Outpatie
     addDrug(sim, v, item, cnt, span, t + rng.range(1800, 3600));
   }
   if (profile.condition) sim.supplied(v.person, span);
-  if (over ? v.kind !== 'er' && rng.chance(0.8) : profile.iv && rng.chance(profile.iv * (v.inst.level === '1' ? 1.5 : 0.6))) addIv(sim, rng, v);
+  if (over ? v.kind !== 'er' && rng.chance(0.8) : profile.iv && rng.chance(profile.iv * (v.inst.level === '1' ? 1.5 : 0.6)))
+    addIv(sim, rng, v);
 }
 
 /** Intravenous therapy in the clinic: infusion (scalp vein for small children), set, saline, an antibiotic. */

@@ -90,7 +90,14 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       // The shipped rule library and the detectors, as `fundwatch detect` runs them (test and stable ones).
       const runs = await detect(conn, detectableRules(), knowledgeOrThrow());
       const detectorRuns = await runDetectors(conn, runnableDetectors());
-      return { reference, summary, runs, detectorRuns, counts: await tableCounts(conn), card: scorecard(await readHits(conn), labels, [10, 100]) };
+      return {
+        reference,
+        summary,
+        runs,
+        detectorRuns,
+        counts: await tableCounts(conn),
+        card: scorecard(await readHits(conn), labels, [10, 100]),
+      };
     } finally {
       conn.closeSync();
     }
