@@ -55,9 +55,9 @@ export const PeerParams = z.strictObject({
   /** Fewest settlements of a unit in a month for it to be compared at all. */
   min_volume: z.int().min(2).default(30),
   /** Robust z (median/MAD) at least this far above the peer median. */
-  min_z: z.number().positive().default(3.5),
+  min_z: z.number().positive().default(4),
   /** The unit's value at least this multiple of the peer median (practical, not only statistical, significance). */
-  min_ratio: z.number().min(1).default(1.3),
+  min_ratio: z.number().min(1).default(1.5),
   /** Benjamini–Hochberg q-value at most this (false discovery rate over every test of the run). */
   max_q: z.number().gt(0).lt(1).default(0.01),
   /** Levels compared. */

@@ -9,7 +9,9 @@ import { chiSquareSf, contributions, mad, mahalanobisSquared, median, robustCova
  * specialty, at least `min_peers` of them) by Mahalanobis distance under a robust
  * covariance estimate (MCD-style C-steps in `stats.ts`), after scaling each metric by its peers'
  * median and MAD. The squared distance is held against the chi-square distribution with one degree
- * of freedom per metric; the explanation names the three metrics that contribute most.
+ * of freedom per metric; the explanation names the three metrics that contribute most. A profile
+ * is reported only when the metric contributing most is above the peers' median (every metric here
+ * is suspicious when high, none when low).
  */
 
 const METRICS = [
@@ -69,6 +71,10 @@ export const peerProfile = defineDetector({
         .map((c, j) => ({ c, j }))
         .sort((a, b) => b.c - a.c)
         .slice(0, 3);
+      // Every metric here is suspicious when high: a profile far off because it is cheaper or leaner
+      // than its peers' is not a finding.
+      const lead = parts[0];
+      if (!lead || (u.v[lead.j] as number) <= (centre[lead.j] as number)) continue;
       const feeMedian = centre[0] as number;
       const excess = u.total * Math.max(0, 1 - feeMedian / (u.v[0] as number));
       const show = (j: number, v: number) => (j === 0 ? yuan(v) : `${num(v * 100, 1)}%`);

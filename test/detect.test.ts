@@ -203,12 +203,13 @@ describe('the CLI of detect, explain and preview', () => {
   });
 
   it('detect --json reports each rule run; a second run adds nothing', () => {
-    const first = runCli(['--db', db, 'detect', '--json']);
+    // The rule side (the detectors have their own test: test/detectors.test.ts).
+    const first = runCli(['--db', db, 'detect', '--only', 'rules', '--json']);
     expect(first.code).toBe(0);
     const runs = JSON.parse(first.stdout) as { rule_id: string; hits: number; added: number }[];
     expect(runs.map((r) => r.rule_id).sort()).toEqual(library.rules.map((r) => r.compiled.rule.id).sort());
     expect(runs.reduce((s, r) => s + r.added, 0)).toBe(3);
-    const again = JSON.parse(runCli(['--db', db, 'detect', '--json']).stdout) as { added: number; withdrawn: number }[];
+    const again = JSON.parse(runCli(['--db', db, 'detect', '--only', 'rules', '--json']).stdout) as { added: number; withdrawn: number }[];
     expect(again.reduce((s, r) => s + r.added + r.withdrawn, 0)).toBe(0);
     const bad = runCli(['--db', db, 'detect', '--rules', 'no-such-rule']);
     expect(bad.code).toBe(2);
