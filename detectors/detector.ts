@@ -34,6 +34,8 @@ export interface DetectorHit {
 export interface DetectorContext {
   readonly conn: DuckDBConnection;
   readonly window: Window;
+  /** An institution as a supervisor reads it: its name and code (the code alone when unknown). */
+  institution(code: string): string;
   /** Builds what several detectors share once per run; tables named `dx_…` are temporary and dropped after it. */
   once(name: string, build: () => Promise<void>): Promise<void>;
 }

@@ -69,9 +69,15 @@ export async function runDetectors(
 ): Promise<RuleRun[]> {
   const days = await span(conn);
   const built = new Set<string>();
+  const names = new Map(
+    (await conn.runAndReadAll('SELECT fixmedins_code, fixmedins_name FROM institution'))
+      .getRows()
+      .map((r) => [String(r[0]), String(r[1] ?? '')]),
+  );
   const ctx: DetectorContext = {
     conn,
     window,
+    institution: (code) => (names.get(code) ? `${names.get(code) ?? ''} (${code})` : code),
     async once(name, build) {
       if (built.has(name)) return;
       const t = performance.now();

@@ -101,7 +101,7 @@ export const ledgerStock = defineDetector({
       const refs = [...items(x[12]), ...items(x[14])].map(text);
       const amount = Number(x[13] ?? 0);
       hits.push({
-        vola_cont: `${inst} ${name}: ${reasons.join('; ')} (期初盘存 ${x[8] === null ? '无' : num(Number(x[8]), 1)}、净购进 ${num(Number(x[9]), 1)}、净销售 ${num(Number(x[10]), 1)}、医保结算 ${num(Number(x[11]), 1)}, 单位: 最小包装单位)`,
+        vola_cont: `${ctx.institution(inst)} ${name}: ${reasons.join('; ')} (期初盘存 ${x[8] === null ? '无' : num(Number(x[8]), 1)}、净购进 ${num(Number(x[9]), 1)}、净销售 ${num(Number(x[10]), 1)}、医保结算 ${num(Number(x[11]), 1)}, 单位: 最小包装单位)`,
         vola_amt: amount,
         score: Math.max(0, -Number(x[4] ?? 0)) + Math.max(0, Number(x[6] ?? 0)),
         occurred_on: first,
@@ -150,7 +150,7 @@ export const ledgerBilled = defineDetector({
       const handed = text(x[11]);
       return {
         vola_cont:
-          `${text(x[0])} 医保结算 ${text(x[4])}, 但自 ${text(x[5])} 起该药累计结算量已超过期初盘存与购进之和 (超出 ${num(Number(x[6]), 1)} 个单位)` +
+          `${ctx.institution(text(x[0]))} 医保结算 ${text(x[4])}, 但自 ${text(x[5])} 起该药累计结算量已超过期初盘存与购进之和 (超出 ${num(Number(x[6]), 1)} 个单位)` +
           (handed ? `; 同次销售记录实际售出: ${handed}` : ''),
         vola_amt: Number(x[9]),
         score: Number(x[6]),

@@ -266,7 +266,8 @@ async function toHits(ctx: DetectorContext, findings: readonly Finding[], maxRef
     const k = refOf.get(`${r.level}|${r.inst}|${r.dept}|${r.level === 'doctor' ? r.unit : ''}|${r.month}|${r.setting}`);
     if (!k) continue;
     const excess = Math.max(...fs.map((f) => (f.metric.id === 'cash' ? 0 : r.total * Math.max(0, 1 - f.median / f.value))));
-    const who = r.level === 'institution' ? r.inst : r.level === 'department' ? `${r.inst} 科室 ${r.dept}` : `${r.inst} 医师 ${r.unit}`;
+    const place = ctx.institution(r.inst);
+    const who = r.level === 'institution' ? place : r.level === 'department' ? `${place} 科室 ${r.dept}` : `${place} 医师 ${r.unit}`;
     const where = top.scope === 'region' ? '同地区同类同级' : '全市同类同级';
     const peersText = `${where}${r.specialty ? `(${r.specialty})` : ''}${LEVEL_ZH[r.level]} ${top.peers} 个`;
     const parts = fs.map(

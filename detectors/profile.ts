@@ -80,7 +80,7 @@ export const peerProfile = defineDetector({
       const show = (j: number, v: number) => (j === 0 ? yuan(v) : `${num(v * 100, 1)}%`);
       hits.push({
         vola_cont:
-          `${u.inst} 门诊综合画像偏离同类机构 (马氏距离 ${num(Math.sqrt(d2), 1)}, p = ${pValue.toExponential(1)}, 同类 ${peers.length} 家); 贡献最大: ` +
+          `${ctx.institution(u.inst)} 门诊综合画像偏离同类机构 (马氏距离 ${num(Math.sqrt(d2), 1)}, p = ${pValue.toExponential(1)}, 同类 ${peers.length} 家); 贡献最大: ` +
           parts
             .map(
               ({ c, j }) =>

@@ -136,7 +136,7 @@ export const collusionRings = defineDetector({
       const amount = pairs.reduce((a, c) => a + c.amount, 0) / Math.max(1, members.length - 1);
       hits.push({
         vola_cont:
-          `${members.length} 名参保人在 ${first.inst} ${days.length} 天内多次于 ${p.window_minutes} 分钟内先后${first.setting === 'ip' ? '入院结算' : '购药结算'} ` +
+          `${members.length} 名参保人在 ${ctx.institution(first.inst)} ${days.length} 天内多次于 ${p.window_minutes} 分钟内先后${first.setting === 'ip' ? '入院结算' : '购药结算'} ` +
           `(${pairs.length} 对同行, 每对至少 ${p.min_days} 天; 按各自就诊次数偶然同行的概率最小 p = ${minP.toExponential(1)}), 涉及费用约 ${yuan(amount)}`,
         vola_amt: amount,
         score: -Math.log10(Math.max(minP, 1e-300)),
@@ -228,7 +228,7 @@ export const prescriptionFlows = defineDetector({
       const e = extra.get(`${f.prescriber}|${f.pharmacy}`) ?? { mask: '', refs: [], amount: 0, day: '' };
       return {
         vola_cont:
-          `处方医师 ${e.mask} 的 ${f.n} 张外配处方中 ${f.k} 张 (${num((f.k / f.n) * 100, 0)}%) 在 ${f.pharmacy} 取药, 该药店仅占全部外配处方的 ` +
+          `处方医师 ${e.mask} 的 ${f.n} 张外配处方中 ${f.k} 张 (${num((f.k / f.n) * 100, 0)}%) 在 ${ctx.institution(f.pharmacy)} 取药, 该药店仅占全部外配处方的 ` +
           `${num(f.share * 100, 1)}% (二项检验 p = ${f.p.toExponential(1)}, q = ${f.q.toExponential(1)})`,
         vola_amt: e.amount,
         score: -Math.log10(Math.max(f.p, 1e-300)),

@@ -117,7 +117,7 @@ export const volumeSpike = defineDetector({
       days.forEach((d, i) => weeks.set(Math.floor(i / 7), (weeks.get(Math.floor(i / 7)) ?? 0) + d.visits));
       hits.push({
         vola_cont:
-          `${inst} 自 ${from} 起门诊人次为基线的 ${num(c.ratio, 1)} 倍 (${after.length} 天共 ${c.observed} 人次, 按工作日/休息日基线 ` +
+          `${ctx.institution(inst)} 自 ${from} 起门诊人次为基线的 ${num(c.ratio, 1)} 倍 (${after.length} 天共 ${c.observed} 人次, 按工作日/休息日基线 ` +
           `${num(c.baseline.workday, 0)}/${num(c.baseline.rest, 0)} 人次每天应为 ${num(c.expected, 0)} 人次; 泊松检验 p = ${c.p.toExponential(1)}), ` +
           `多出费用约 ${yuan(excess)}`,
         vola_amt: excess,

@@ -75,7 +75,7 @@ export const loads = defineDetector({
     return r.getRows().map((x): DetectorHit => {
       const [kind, inst, subject, period] = [text(x[0]), text(x[1]), text(x[2]), text(x[3])];
       return {
-        vola_cont: `${inst}${kind === 'beds' ? '' : ` ${subject}`} ${kind === 'pharmacist' ? period : period.slice(0, 10)} ${zh[kind] ?? kind} ${num(Number(x[4]), 0)}, 超过可能上限 ${num(Number(x[5]) * (kind === 'beds' ? p.max_bed_ratio : 1), 0)}${kind === 'beds' ? ` (床位 ${num(Number(x[5]), 0)} 张)` : ''}; 共 ${text(x[6])} ${kind === 'pharmacist' ? '小时' : '天'}超出`,
+        vola_cont: `${ctx.institution(inst)}${kind === 'beds' ? '' : ` ${subject}`} ${kind === 'pharmacist' ? period : period.slice(0, 10)} ${zh[kind] ?? kind} ${num(Number(x[4]), 0)}, 超过可能上限 ${num(Number(x[5]) * (kind === 'beds' ? p.max_bed_ratio : 1), 0)}${kind === 'beds' ? ` (床位 ${num(Number(x[5]), 0)} 张)` : ''}; 共 ${text(x[6])} ${kind === 'pharmacist' ? '小时' : '天'}超出`,
         vola_amt: 0,
         score: Number(x[4]) / Math.max(1, Number(x[5])),
         occurred_on: period.slice(0, 10),
@@ -151,7 +151,7 @@ export const phantomBedScore = defineDetector({
         score,
         hit: {
           vola_cont:
-            `${inst} 住院 ${mdtrt} (${a} 至 ${b}) 第三天起 ${days} 天中 ${empty} 天只有床位、护理、诊查费, 无任何治疗、用药或检查 (${pct(empty / Math.max(1, days), 0)})` +
+            `${ctx.institution(inst)} 住院 ${mdtrt} (${a} 至 ${b}) 第三天起 ${days} 天中 ${empty} 天只有床位、护理、诊查费, 无任何治疗、用药或检查 (${pct(empty / Math.max(1, days), 0)})` +
             (elsewhere ? `; 住院期间在 ${places.join('、')} 有 ${elsewhere} 次就诊记录` : '') +
             (peak > p.load_ratio ? `; 期间床位负荷最高 ${pct(peak, 0)}` : ''),
           vola_amt: Number(x[7]),
