@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineDetector, num, pct, text, yuan, type DetectorContext, type DetectorHit, items } from './detector.js';
-import { settlementFacts } from './events.js';
+import { defineDetector, items, num, pct, text, windowSql, yuan, type DetectorContext, type DetectorHit } from './detector.js';
+import { INPATIENT, settlementFacts } from './events.js';
 import { bhQValues, mad, median, percentileRank, proportionTest, robustZ, summaryOf, welchTFromSummary, type Summary } from './stats.js';
 
 /**
@@ -11,7 +11,8 @@ import { bhQValues, mad, median, percentileRank, proportionTest, robustZ, summar
  * and not at all when it has too few). A unit
  * is flagged when it is far on the robust scale (median/MAD), significant against the rest of its
  * peers (Welch t for means, chi-square for proportions, Benjamini–Hochberg over every test of the
- * run), and materially above the median. Hits rank by deviation × volume: the amount at stake is
+ * run), and materially above the median. The metrics are those of `METRICS`, plus one item's share
+ * of an institution's revenue (its dearest item: a pharmacy whose sales drift toward one dear drug). Hits rank by deviation × volume: the amount at stake is
  * the share of the unit's spending above what the peer median implies.
  */
 
@@ -30,8 +31,12 @@ interface Metric {
   readonly id: string;
   readonly name: string;
   readonly settings: readonly Setting[];
-  /** `mean`: a per-settlement value (sum and sum of squares); `share`: k of n settlements. */
-  readonly kind: 'mean' | 'share';
+  /**
+   * `mean`: a per-settlement value (sum and sum of squares); `share`: k of n settlements; `item`:
+   * the share of the unit's revenue taken by its dearest item (`a_`), tested on that item's lines
+   * (`k_`) of all lines (`n_`); institutions only.
+   */
+  readonly kind: 'mean' | 'share' | 'item';
   readonly unit: 'yuan' | 'share' | 'days';
 }
 
@@ -44,6 +49,7 @@ export const METRICS: readonly Metric[] = [
   { id: 'stay', name: '平均住院日', settings: ['ip'], kind: 'mean', unit: 'days' },
   { id: 'readmit', name: '15日内再住院率', settings: ['ip'], kind: 'share', unit: 'share' },
   { id: 'off', name: '夜间及节假日结算占比', settings: ['op', 'ph'], kind: 'share', unit: 'share' },
+  { id: 'top', name: '单品收入占比', settings: ['op', 'ip', 'ph'], kind: 'item', unit: 'share' },
 ];
 
 const SETTING_ZH: Record<Setting, string> = { op: '门诊', ip: '住院', ph: '药店购药' };
@@ -85,11 +91,13 @@ interface Row {
   readonly v: Record<string, number>;
 }
 
-const sums = METRICS.map((m) =>
-  m.kind === 'mean'
-    ? `sum(${m.id === 'fee' ? 'fee' : m.id === 'stay' ? 'stay_days' : `${m.id}_share`}) AS s_${m.id}, sum(${m.id === 'fee' ? 'fee' : m.id === 'stay' ? 'stay_days' : `${m.id}_share`} ^ 2) AS q_${m.id}`
-    : `count(*) FILTER (WHERE ${m.id === 'readmit' ? 'readmit' : 'off_hours'}) AS k_${m.id}`,
-).join(',\n             ');
+const sums = METRICS.filter((m) => m.kind !== 'item')
+  .map((m) =>
+    m.kind === 'mean'
+      ? `sum(${m.id === 'fee' ? 'fee' : m.id === 'stay' ? 'stay_days' : `${m.id}_share`}) AS s_${m.id}, sum(${m.id === 'fee' ? 'fee' : m.id === 'stay' ? 'stay_days' : `${m.id}_share`} ^ 2) AS q_${m.id}`
+      : `count(*) FILTER (WHERE ${m.id === 'readmit' ? 'readmit' : 'off_hours'}) AS k_${m.id}`,
+  )
+  .join(',\n             ');
 
 /** A flagged metric of a unit-month, with the numbers its explanation gives. */
 interface Finding {
@@ -147,11 +155,27 @@ export const peerComparison = defineDetector({
         },
       ];
     });
+    // One item's share of each institution's revenue per month and setting: its dearest item.
+    const top = await ctx.conn.runAndReadAll(`
+      WITH i AS (SELECT fixmedins_code, strftime(fee_ocur_time, '%Y-%m') AS month,
+                        CASE WHEN med_type_class = '41' THEN 'ph' WHEN med_type_class IN ${INPATIENT} THEN 'ip' ELSE 'op' END AS setting,
+                        split_part(med_list_codg, '-', 1) AS item, sum(det_item_fee_sumamt) AS amount, count(*) AS lines
+                 FROM fee_line WHERE det_item_fee_sumamt > 0 AND ${windowSql('fee_ocur_time', ctx.window)} GROUP BY ALL)
+      SELECT i.fixmedins_code, i.month, i.setting, arg_max(coalesce(c.name, i.item), i.amount), max(i.amount) / sum(i.amount), arg_max(i.lines, i.amount), sum(i.lines)
+      FROM i LEFT JOIN catalog c ON c.med_list_codg = i.item GROUP BY ALL`);
+    const topOf = new Map<string, { item: string; share: number; k: number; n: number }>();
+    for (const x of top.getRows())
+      topOf.set(`${text(x[0])}|${text(x[1])}|${text(x[2])}`, { item: text(x[3]), share: Number(x[4]), k: Number(x[5]), n: Number(x[6]) });
+    for (const r of rows) {
+      const t = r.level === 'institution' ? topOf.get(`${r.inst}|${r.month}|${r.setting}`) : undefined;
+      if (t) Object.assign(r.v, { a_top: t.share, k_top: t.k, n_top: t.n });
+    }
+    const itemOf = (r: Row) => topOf.get(`${r.inst}|${r.month}|${r.setting}`)?.item ?? '';
     const findings = compare(rows, p);
     const q = bhQValues(findings.map((f) => f.p));
     findings.forEach((f, i) => (f.q = q[i] ?? 1));
     const kept = findings.filter((f) => (f.q ?? 1) <= p.max_q);
-    return toHits(ctx, kept, p.max_refs);
+    return toHits(ctx, kept, p.max_refs, itemOf);
   },
 });
 
@@ -184,8 +208,10 @@ export function compare(rows: readonly Row[], p: z.output<typeof PeerParams>): F
     const peers = groups.get(key(r, scope)) ?? [];
     for (const m of METRICS) {
       if (!m.settings.includes(r.setting)) continue;
-      const valueOf = (x: Row) => (m.kind === 'mean' ? (x.v[`s_${m.id}`] ?? 0) / x.n : (x.v[`k_${m.id}`] ?? 0) / x.n);
-      const values = peers.map(valueOf);
+      if (m.kind === 'item' && r.v[`a_${m.id}`] === undefined) continue;
+      const valueOf = (x: Row) =>
+        m.kind === 'item' ? (x.v[`a_${m.id}`] ?? NaN) : m.kind === 'mean' ? (x.v[`s_${m.id}`] ?? 0) / x.n : (x.v[`k_${m.id}`] ?? 0) / x.n;
+      const values = peers.map(valueOf).filter((x) => !Number.isNaN(x));
       const value = valueOf(r);
       const med = median(values);
       const z = robustZ(value, med, mad(values));
@@ -204,9 +230,10 @@ export function compare(rows: readonly Row[], p: z.output<typeof PeerParams>): F
         pValue = t.t > 0 ? t.p / 2 : 1;
         test = `Welch t = ${num(t.t)}`;
       } else {
+        const nOf = (x: Row) => (m.kind === 'item' ? (x.v[`n_${m.id}`] ?? 0) : x.n);
         const k2 = rest.reduce((a, x) => a + (x.v[`k_${m.id}`] ?? 0), 0);
-        const n2 = rest.reduce((a, x) => a + x.n, 0);
-        const c = proportionTest(r.v[`k_${m.id}`] ?? 0, r.n, k2, n2);
+        const n2 = rest.reduce((a, x) => a + nOf(x), 0);
+        const c = proportionTest(r.v[`k_${m.id}`] ?? 0, nOf(r), k2, n2);
         pValue = value > k2 / Math.max(1, n2) ? c.p / 2 : 1;
         test = `χ² = ${num(c.chi2)}`;
       }
@@ -229,7 +256,12 @@ export function compare(rows: readonly Row[], p: z.output<typeof PeerParams>): F
 
 const show = (m: Metric, x: number) => (m.unit === 'yuan' ? yuan(x) : m.unit === 'days' ? `${num(x, 1)} 天` : pct(x));
 
-async function toHits(ctx: DetectorContext, findings: readonly Finding[], maxRefs: number): Promise<DetectorHit[]> {
+async function toHits(
+  ctx: DetectorContext,
+  findings: readonly Finding[],
+  maxRefs: number,
+  itemOf: (r: Row) => string,
+): Promise<DetectorHit[]> {
   // One hit per unit-month-setting; its metrics are the flagged ones, the first the most deviant.
   const byUnit = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -272,7 +304,7 @@ async function toHits(ctx: DetectorContext, findings: readonly Finding[], maxRef
     const peersText = `${where}${r.specialty ? `(${r.specialty})` : ''}${LEVEL_ZH[r.level]} ${top.peers} 个`;
     const parts = fs.map(
       (f) =>
-        `${f.metric.name} ${show(f.metric, f.value)}, 同级中位数 ${show(f.metric, f.median)}, 第 ${num(f.percentile, 0)} 百分位, 稳健 z = ${num(f.z, 1)}, q = ${f.q?.toExponential(1) ?? ''}`,
+        `${f.metric.name}${f.metric.kind === 'item' ? ` (${itemOf(f.row)})` : ''} ${show(f.metric, f.value)}, 同级中位数 ${show(f.metric, f.median)}, 第 ${num(f.percentile, 0)} 百分位, 稳健 z = ${num(f.z, 1)}, q = ${f.q?.toExponential(1) ?? ''}`,
     );
     hits.push({
       vola_cont: `${who} ${r.month} ${SETTING_ZH[r.setting]} ${parts.join('; ')} (对比${peersText}, ${r.n} 次结算)`,
@@ -296,6 +328,7 @@ async function toHits(ctx: DetectorContext, findings: readonly Finding[], maxRef
         scope: top.scope,
         metrics: fs.map((f) => ({
           metric: f.metric.id,
+          ...(f.metric.kind === 'item' ? { item: itemOf(f.row) } : {}),
           name: f.metric.name,
           value: f.value,
           peer_median: f.median,
