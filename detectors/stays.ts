@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDetector, num, pct, text, type DetectorContext, type DetectorHit, items } from './detector.js';
+import { defineDetector, items, num, pct, text, windowSql, type DetectorContext, type DetectorHit } from './detector.js';
 import { INPATIENT } from './events.js';
 
 /**
@@ -43,20 +43,14 @@ async function buildLoads(ctx: DetectorContext, p: z.output<typeof LoadParams>):
       UNION ALL
       SELECT 'doctor', fixmedins_code, atddr_no, CAST(CAST(begntime AS DATE) AS TIMESTAMP), count(DISTINCT psn_no), ${p.max_doctor_patients}, now()::TIMESTAMP
       FROM visit WHERE atddr_no IS NOT NULL AND atddr_no <> '' AND med_type_class NOT IN ${INPATIENT} AND med_type_class <> '41'
-        AND ${windowOf(ctx).replaceAll('fee_ocur_time', 'begntime')}
+        AND ${windowSql('begntime', ctx.window)}
       GROUP BY ALL HAVING count(DISTINCT psn_no) >= ${p.max_doctor_patients} / 2
       UNION ALL
       SELECT 'pharmacist', fixmedins_code, bilg_dr_codg, date_trunc('hour', fee_ocur_time), count(DISTINCT mdtrt_id), ${p.max_pharmacist_sales}, now()::TIMESTAMP
-      FROM fee_line WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND med_type_class = '41' AND ${windowOf(ctx)}
+      FROM fee_line WHERE bilg_dr_codg IS NOT NULL AND bilg_dr_codg <> '' AND med_type_class = '41' AND ${windowSql('fee_ocur_time', ctx.window)}
       GROUP BY ALL HAVING count(DISTINCT mdtrt_id) >= ${p.max_pharmacist_sales} / 2`);
   });
 }
-
-const windowOf = (ctx: DetectorContext) =>
-  [
-    ctx.window.since ? `fee_ocur_time >= DATE '${ctx.window.since}'` : 'true',
-    ctx.window.until ? `fee_ocur_time < DATE '${ctx.window.until}' + INTERVAL 1 DAY` : 'true',
-  ].join(' AND ');
 
 export const loads = defineDetector({
   id: 'loads',

@@ -51,14 +51,13 @@ export async function writeHits(
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE rule_result AS
      WITH s AS (SELECT unnest(from_json($doc, '${SHAPE}')) AS h)
-     SELECT sha256($id || chr(10) || array_to_string(list_sort(list_distinct([x.ref FOR x IN h.details IF x.vola_item_type = 1])), chr(10))) AS jr_id,
-            h.vola_cont, h.vola_amt, h.score, h.occurred_on, h.fixmedins_code, h.psn_no, h.mdtrt_id, h.dr_codg, h.evidence, h.details
-     FROM s`,
+     -- Two hits with the same 违规项 are the same facts: keep the higher score.
+     SELECT DISTINCT ON (jr_id) *
+     FROM (SELECT sha256($id || chr(10) || array_to_string(list_sort(list_distinct([x.ref FOR x IN h.details IF x.vola_item_type = 1])), chr(10))) AS jr_id,
+                  h.vola_cont, h.vola_amt, h.score, h.occurred_on, h.fixmedins_code, h.psn_no, h.mdtrt_id, h.dr_codg, h.evidence, h.details
+           FROM s)
+     ORDER BY jr_id, score DESC NULLS LAST`,
     { doc, id: source.id },
-  );
-  // Two hits with the same 违规项 are the same facts: keep the higher score.
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE rule_result AS SELECT DISTINCT ON (jr_id) * FROM rule_result ORDER BY jr_id, score DESC NULLS LAST`,
   );
   return mergeResult(conn, source, null, window, now, true);
 }
