@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { text, items } from './detector.js';
-import { chiSquareSf } from './stats.js';
+import { benfordOfCounts } from './stats.js';
 
 /**
  * Benford's first-two-digit test on each institution's fee-line amounts, only where there are
@@ -17,19 +17,7 @@ export const BenfordParams = z.strictObject({
   max_mad: z.number().positive().default(0.0022),
 });
 
-/** MAD and chi-square of first-two-digit counts (index 0 = digits 10) against Benford's law. */
-export function benfordOfCounts(counts: readonly number[]): { n: number; mad: number; chi2: number; p: number } {
-  const n = counts.reduce((a, c) => a + c, 0);
-  let madSum = 0;
-  let chi2 = 0;
-  for (let d = 10; d <= 99; d++) {
-    const e = Math.log10(1 + 1 / d);
-    const o = (counts[d - 10] ?? 0) / n;
-    madSum += Math.abs(o - e);
-    chi2 += (n * (o - e) ** 2) / e;
-  }
-  return { n, mad: madSum / 90, chi2, p: chiSquareSf(chi2, 89) };
-}
+export { benfordOfCounts };
 
 export async function benfordEvidence(
   conn: DuckDBConnection,

@@ -509,14 +509,23 @@ export function benfordFirstTwo(amounts: readonly number[]): BenfordResult {
     if (a > max) max = a;
   }
   if (n === 0) return { n: 0, mad: NaN, chi2: NaN, p: NaN, conforming: false, span: NaN };
+  const b = benfordOfCounts(counts.slice(10));
+  return { ...b, conforming: b.mad <= 0.0022, span: Math.log10(max / min) };
+}
+
+/**
+ * The same test from first-two-digit counts (index 0 = digits 10 … index 89 = digits 99), as SQL
+ * counts them: n, MAD against the Benford proportions, Pearson chi-square and its p (89 df).
+ */
+export function benfordOfCounts(counts: readonly number[]): { n: number; mad: number; chi2: number; p: number } {
+  const n = counts.reduce((a, c) => a + c, 0);
   let absDev = 0;
   let chi2 = 0;
   for (let d = 10; d <= 99; d++) {
     const expected = Math.log10(1 + 1 / d);
-    const observed = counts[d] ?? 0;
+    const observed = counts[d - 10] ?? 0;
     absDev += Math.abs(observed / n - expected);
     chi2 += (observed - n * expected) ** 2 / (n * expected);
   }
-  const madValue = absDev / 90;
-  return { n, mad: madValue, chi2, p: chiSquareSf(chi2, 89), conforming: madValue <= 0.0022, span: Math.log10(max / min) };
+  return { n, mad: absDev / 90, chi2, p: chiSquareSf(chi2, 89) };
 }
