@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
+import { registerCases } from './commands/cases.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerDetectors } from './commands/detectors.js';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerDetect(program);
   registerDetectors(program);
   registerHits(program);
+  registerCases(program);
   return program;
 }
 

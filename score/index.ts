@@ -6,6 +6,7 @@
  * (`contract/patterns.ts`, `contract/labels.ts`).
  */
 export { Hit, HitDetail, parseRef, type Ref } from './hits.js';
-export { scorecard, rank, type Scorecard, type PatternScore, type LookalikeFalsePositive } from './scorecard.js';
+export { scorecard, rank, trueHitIds, type Scorecard, type PatternScore, type LookalikeFalsePositive } from './scorecard.js';
 export { formatScorecard } from './format.js';
 export { readHits, writeHits } from './store.js';
+export { caseScore, formatCaseScore, type CaseScore, type ScoredCase } from './cases.js';

@@ -165,6 +165,12 @@ function atK(ranked: readonly Hit[], isTrue: ReadonlySet<string>, ks: readonly n
 
 const NO_NAME = '(词表外的模式)';
 
+/** The jr_ids of the hits that are true (contract §7: they name the key of any fraud label). */
+export function trueHitIds(hits: readonly Hit[], labels: Labels): Set<string> {
+  const frauds = new LabelIndex<Label>(labels.frauds);
+  return new Set(hits.filter((h) => frauds.namedBy(named(h)).length > 0).map((h) => h.jr_id));
+}
+
 /** The scorecard of `hits` against `labels` (contract §7); `ks` are the cut-offs of precision@k. */
 export function scorecard(hits: readonly Hit[], labels: Labels, ks: readonly number[] = [10, 100]): Scorecard {
   const frauds = new LabelIndex<Label>(labels.frauds);

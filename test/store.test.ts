@@ -10,9 +10,13 @@ import { tempDir } from './support/temp.js';
 
 const tmp = tempDir('store');
 
-/** What the migrations create, listed by hand from the contract (§1 tables, §3 reference data, §6 hits) and the detectors' tables. */
+/** What the migrations create, listed by hand from the contract (§1 tables, §3 reference data, §6 hits) and the detectors' and cases' tables. */
 const BASE_TABLES = [
   'calendar',
+  'case_audit',
+  'case_comment',
+  'case_file',
+  'case_hit',
   'catalog_version',
   'detector_load',
   'discharge_version',
@@ -67,6 +71,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 5, name: 'real_senders' },
         { version: 6, name: 'trace_facts' },
         { version: 7, name: 'detectors' },
+        { version: 8, name: 'cases' },
       ]);
     } finally {
       await db.close();
@@ -130,7 +135,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '7' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '8' });
     } finally {
       await db.close();
     }
@@ -147,11 +152,12 @@ describe('migrate on a bare database', () => {
       [5, 'real_senders'],
       [6, 'trace_facts'],
       [7, 'detectors'],
+      [8, 'cases'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

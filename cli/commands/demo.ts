@@ -9,7 +9,8 @@ import { dirWriter, generate } from '../../generator/index.js';
 import { loadReference } from '../../reference/index.js';
 import { runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow } from '../../rules/index.js';
-import { formatScorecard, readHits, scorecard } from '../../score/index.js';
+import { caseHitIds, formatGroupSummary, groupCases, listCases, nowText } from '../../cases/index.js';
+import { caseScore, formatCaseScore, formatScorecard, readHits, scorecard, trueHitIds } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
 import { warnDemoKey, withStore } from '../context.js';
 import { n, table } from '../format.js';
@@ -90,13 +91,24 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       // The shipped rule library and the detectors, as `fundwatch detect` runs them (test and stable ones).
       const runs = await detect(conn, detectableRules(), knowledgeOrThrow());
       const detectorRuns = await runDetectors(conn, runnableDetectors());
+      const grouped = await groupCases(conn, nowText());
+      const hits = await readHits(conn);
+      const queue = await listCases(conn);
+      const ids = await caseHitIds(conn);
       return {
+        grouped,
+        queue,
+        caseCard: caseScore(
+          queue.map((c) => ({ case_id: c.case_id, pattern: c.pattern, jr_ids: ids.get(c.case_id) ?? [] })),
+          trueHitIds(hits, labels),
+          [10, 20],
+        ),
         reference,
         summary,
         runs,
         detectorRuns,
         counts: await tableCounts(conn),
-        card: scorecard(await readHits(conn), labels, [10, 100]),
+        card: scorecard(hits, labels, [10, 100]),
       };
     } finally {
       conn.closeSync();
@@ -134,6 +146,17 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
     '',
     '7) 检测评分 (规则与检测器合计, 对照 labels.json):',
     formatScorecard(out.card),
+    '',
+    `8) 线索队列 (命中按主体、模式、期间归并): ${formatGroupSummary(out.grouped)}`,
+    table(
+      ['线索', '风险', '模式', '机构', '期间', '命中', '金额(元)'],
+      out.queue
+        .slice(0, 8)
+        .map((c) => [c.case_id, c.risk.toFixed(1), c.pattern, c.fixmedins_name, c.period, String(c.hit_count), c.amount.toFixed(2)]),
+    ),
+    '',
+    formatCaseScore(out.caseCard),
+    `   查看: fundwatch --db ${dbPath} cases list | fundwatch --db ${dbPath} cases show ${out.queue[0]?.case_id ?? '<线索>'}`,
     '',
   ].join('\n');
 }

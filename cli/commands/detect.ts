@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { formatGroupSummary, groupCases, nowText, type GroupSummary } from '../../cases/index.js';
 import { CONFIG_DIR, runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR, type RuleRun, type ScanRun } from '../../rules/index.js';
 import { contextOf, withStore } from '../context.js';
@@ -30,6 +31,7 @@ export function registerDetect(program: Command): void {
     )
     .option('--dir <dir>', '规则目录', LIBRARY_DIR)
     .option('--detector-dir <dir>', '检测器配置目录', CONFIG_DIR)
+    .option('--no-cases', '不把命中归并为线索 (默认检测后即归并, 见 fundwatch cases)')
     .option('--json', '以 JSON 输出每条规则的运行结果')
     .addHelpText(
       'after',
@@ -47,6 +49,7 @@ export function registerDetect(program: Command): void {
           dir: string;
           detectorDir: string;
           json?: boolean;
+          cases: boolean;
         },
         cmd: Command,
       ) => {
@@ -63,12 +66,14 @@ export function registerDetect(program: Command): void {
         const knowledge = knowledgeOrThrow();
         const t0 = performance.now();
         let scan: ScanRun | undefined;
+        let grouped: GroupSummary | undefined;
         const runs = await withStore(contextOf(cmd).dbPath, async (store) => {
           const conn = await store.connect();
           try {
             const out: RuleRun[] = [];
             if (picked.length) out.push(...(await detect(conn, picked, knowledge, window, undefined, { onScan: (s) => (scan = s) })));
             if (detectors.length) out.push(...(await runDetectors(conn, detectors, window)));
+            if (opts.cases) grouped = await groupCases(conn, nowText());
             return out;
           } finally {
             conn.closeSync();
@@ -93,6 +98,7 @@ export function registerDetect(program: Command): void {
         process.stdout.write(
           `\n${picked.length} 条规则、${detectors.length} 个检测器: 命中 ${sum((r) => r.hits)} 条, 新增 ${sum((r) => r.added)}, 撤回 ${sum((r) => r.withdrawn)}; 用时 ${seconds.toFixed(1)} 秒\n`,
         );
+        if (grouped) process.stdout.write(`${formatGroupSummary(grouped)}\n`);
       },
     );
 }
