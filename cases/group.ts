@@ -149,7 +149,9 @@ async function refigure(conn: DuckDBConnection, now: string, actor: string, crea
               sum(d.amount) OVER (PARTITION BY l.jr_id) AS total, count(*) OVER (PARTITION BY l.jr_id) AS n
        FROM live l JOIN hit_detail d ON d.jr_id = l.jr_id AND d.vola_item_type = 1
      ), per_line AS (
-       SELECT case_id, ref, max(CASE WHEN total > 0 THEN vola_amt * coalesce(amount, 0) / total ELSE vola_amt / n END) AS share
+       -- Shares in DECIMAL, so that their sum does not depend on the order DuckDB adds them in (a sum
+       -- of doubles can round a cent either way from one run to the next).
+       SELECT case_id, ref, CAST(max(CASE WHEN total > 0 THEN vola_amt * coalesce(amount, 0) / total ELSE vola_amt / n END) AS DECIMAL(18,4)) AS share
        FROM shares GROUP BY ALL
      ), amounts AS (
        SELECT case_id, sum(share) AS amount FROM (
