@@ -1,6 +1,7 @@
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { PATTERNS, isPattern } from '../contract/patterns.js';
 import { logger } from '../core/logger.js';
+import { text as str } from '../store/index.js';
 import { riskOf } from './risk.js';
 import { caseKeyOf } from './subject.js';
 import { SUBJECT_NAMES } from './workflow.js';
@@ -37,8 +38,6 @@ const STAGE_SHAPE = JSON.stringify([
     title: 'VARCHAR',
   },
 ]);
-
-const str = (v: DuckDBValue | undefined): string => (v === null || v === undefined ? '' : String(v));
 
 /**
  * Groups hits into cases (issue 14), in one transaction: every live hit not yet in a case joins the

@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { text as s } from '../store/index.js';
 import type { Risk } from './risk.js';
 
 /** A case as the queue and `cases show` present it. */
@@ -39,7 +40,6 @@ const COLUMNS = `c.case_id, c.pattern, c.subject_kind, c.subject_key, c.fixmedin
   strftime(c.created_at, '%Y-%m-%d %H:%M:%S'), strftime(c.updated_at, '%Y-%m-%d %H:%M:%S'), strftime(c.reopened_at, '%Y-%m-%d %H:%M:%S'),
   (SELECT count(*) FROM case_hit ch WHERE ch.case_id = c.case_id AND ch.is_new)`;
 
-const s = (v: DuckDBValue | undefined): string => (v === null || v === undefined ? '' : String(v));
 const orNull = (v: DuckDBValue | undefined): string | null => (v === null || v === undefined ? null : s(v));
 
 function toCase(r: readonly DuckDBValue[]): CaseRow {

@@ -87,7 +87,7 @@ export function caseKeyOf(h: HitSubject): CaseKey {
     subject_kind: kind,
     subject_key,
     fixmedins_code: h.fixmedins_code,
-    psn_no: kind === 'institution' || kind === 'doctor' ? '' : h.psn_no,
+    psn_no: kind === 'person' ? h.psn_no : '',
     dr_codg: kind === 'doctor' ? h.dr_codg : '',
     ...p,
   };

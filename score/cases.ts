@@ -1,3 +1,5 @@
+import { grid, pct } from './format.js';
+
 /**
  * Scoring cases (issue 14, contract §7): a case is true when any of its hits is true. Cases are
  * ranked as the queue ranks them (by risk); precision@k over that order. Pure.
@@ -44,18 +46,24 @@ export function caseScore(ranked: readonly ScoredCase[], trueHits: ReadonlySet<s
   };
 }
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
-
 /** The case scorecard in Chinese. */
 export function formatCaseScore(s: CaseScore): string {
-  const head = ['模式'.padEnd(22), '线索'.padStart(8), '真线索'.padStart(8), ...s.k.map((k) => `P@${k}`.padStart(8))].join(' ');
-  const row = (name: string, cases: number, t: number, p: Record<string, number | null>) =>
-    [name.padEnd(22), String(cases).padStart(8), String(t).padStart(8), ...s.k.map((k) => pct(p[String(k)]).padStart(8))].join(' ');
+  const row = (name: string, cases: number, t: number, p: Record<string, number | null>) => [
+    name,
+    String(cases),
+    String(t),
+    ...s.k.map((k) => pct(p[String(k)] ?? null)),
+  ];
   return [
     `线索评分 (按风险分排序的队列; 线索中任一命中为真即为真线索): 线索 ${s.cases} 条, 真线索 ${s.trueCases} 条, 精确率 ${pct(s.precision)}`,
-    head,
-    ...s.patterns.map((p) => row(p.pattern, p.cases, p.trueCases, p.precisionAtK)),
-    row('全部 (队列)', s.cases, s.trueCases, s.precisionAtK),
+    grid(
+      ['模式', '线索', '真线索', ...s.k.map((k) => `P@${k}`)],
+      [
+        ...s.patterns.map((p) => row(p.pattern, p.cases, p.trueCases, p.precisionAtK)),
+        row('全部 (队列)', s.cases, s.trueCases, s.precisionAtK),
+      ],
+      new Set(s.k.map((_, i) => i + 3).concat([1, 2])),
+    ),
     '',
   ].join('\n');
 }

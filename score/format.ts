@@ -2,7 +2,7 @@ import type { Scorecard } from './scorecard.js';
 
 /** The scorecard as Chinese console text (the CLI prints it). Pure. */
 
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+export const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
 /** Display width, CJK characters counting two columns. */
 function width(s: string): number {
@@ -11,7 +11,8 @@ function width(s: string): number {
   return w;
 }
 
-function grid(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
+/** Rows of cells → aligned text, the columns in `right` right-aligned. */
+export function grid(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => width(r[c] ?? ''))));
   const pad = (s: string, c: number) => {

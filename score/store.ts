@@ -1,4 +1,5 @@
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { text as str } from '../store/index.js';
 import type { Hit } from './hits.js';
 
 /**
@@ -23,7 +24,6 @@ export async function readHits(conn: DuckDBConnection): Promise<Hit[]> {
     list.push({ vola_item_type: Number(type) === 2 ? 2 : 1, ref: String(ref), amount: amount === null ? null : Number(amount) });
     byId.set(String(id), list);
   }
-  const str = (v: DuckDBValue | undefined) => (v === null || v === undefined ? '' : String(v));
   return head.getRows().map((r) => ({
     jr_id: str(r[0]),
     rule_id: str(r[1]),

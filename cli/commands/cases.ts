@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { isPattern } from '../../contract/patterns.js';
 import { FundwatchError } from '../../core/errors.js';
 import { groupCases, listCases, nowText, showCase, formatGroupSummary, SEVERITY_NAMES, STATES, SUBJECT_NAMES } from '../../cases/index.js';
 import type { CaseDetail } from '../../cases/index.js';
 import { contextOf, withStore } from '../context.js';
+import { checkListOptions } from '../options.js';
 import { n, table } from '../format.js';
 
 const stateName = (s: string) => (STATES as Record<string, string>)[s] ?? s;
@@ -28,10 +28,7 @@ export function registerCases(program: Command): void {
     .action(async (opts: { state?: string; pattern?: string; institution?: string; limit?: number; json?: boolean }, cmd: Command) => {
       if (opts.state !== undefined && !Object.hasOwn(STATES, opts.state))
         throw new FundwatchError('usage', `未知的状态 ${opts.state}, 可选: ${Object.keys(STATES).join(', ')}`);
-      if (opts.pattern !== undefined && !isPattern(opts.pattern))
-        throw new FundwatchError('usage', `未知的模式 ${opts.pattern} (见合同 §6)`);
-      if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0))
-        throw new FundwatchError('usage', '--limit 需要正整数');
+      checkListOptions(opts);
       const all = await withStore(contextOf(cmd).dbPath, async (store) => {
         const conn = await store.connect();
         try {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { isPattern } from '../../contract/patterns.js';
-import { FundwatchError } from '../../core/errors.js';
 import { readHits } from '../../score/index.js';
 import { contextOf, withStore } from '../context.js';
+import { checkListOptions } from '../options.js';
 import { n, table } from '../format.js';
 
 /** `fundwatch hits list`: the hits in the store (not withdrawn), in the contract §6 shape. */
@@ -16,10 +15,7 @@ export function registerHits(program: Command): void {
     .option('--limit <n>', '最多列出 n 条 (default: 文本 50, JSON 全部)', (v) => Number(v))
     .option('--json', '每行一个 JSON 对象 (合同 §6 字段与 details)')
     .action(async (opts: { pattern?: string; rule?: string; limit?: number; json?: boolean }, cmd: Command) => {
-      if (opts.pattern !== undefined && !isPattern(opts.pattern))
-        throw new FundwatchError('usage', `未知的模式 ${opts.pattern} (见合同 §6)`);
-      if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0))
-        throw new FundwatchError('usage', '--limit 需要正整数');
+      checkListOptions(opts);
       const all = await withStore(contextOf(cmd).dbPath, async (store) => {
         const conn = await store.connect();
         try {
