@@ -140,11 +140,14 @@ describe('fundwatch CLI', () => {
     // And the statistical detectors (the ledger finds the substituted drugs even in seven days).
     expect(r.stdout).toMatch(/统计检测器 \(detectors\/config, \d+ 个\): 命中 [1-9]/);
     expect(r.stdout).toMatch(/ledger-billed\s+1\s+[1-9]/);
+    // And groups the hits into the case queue.
+    expect(r.stdout).toMatch(/8\) 线索队列 .*新建 [1-9]\d* 条/);
     // A second run rebuilds it rather than piling up.
     const again = runCli(['demo'], { cwd });
     expect(again.code).toBe(0);
     expect(again.stdout.match(/fee_line\s+(\d+)\s+(\d+)/)?.slice(1)).toEqual(r.stdout.match(/fee_line\s+(\d+)\s+(\d+)/)?.slice(1));
-  });
+    // Two whole demos (about 30 s each on a quiet 2-core machine, more under load): not a timing check, room to finish.
+  }, 240_000);
 
   it('refuses to overwrite an explicit --db with demo unless --force', () => {
     const db = path.join(dir, 'precious.duckdb');
