@@ -18,15 +18,19 @@ const BASE_TABLES = [
   'case_file',
   'case_hit',
   'catalog_version',
+  'credit_score',
   'detector_load',
   'discharge_version',
   'fee_line_version',
   'hit',
   'hit_detail',
+  'hit_suppressed',
   'ingest_batch',
   'inspector_version',
   'institution_version',
   'insured_version',
+  'job_lock',
+  'job_run',
   'kafka_offset',
   'ledger',
   'message',
@@ -40,6 +44,7 @@ const BASE_TABLES = [
   'schema_migrations',
   'settlement_cancel',
   'settlement_version',
+  'suppression',
   'trace_code_version',
   'visit_version',
 ];
@@ -72,6 +77,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 6, name: 'trace_facts' },
         { version: 7, name: 'detectors' },
         { version: 8, name: 'cases' },
+        { version: 9, name: 'queue' },
       ]);
     } finally {
       await db.close();
@@ -135,7 +141,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '8' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '9' });
     } finally {
       await db.close();
     }
@@ -153,11 +159,12 @@ describe('migrate on a bare database', () => {
       [6, 'trace_facts'],
       [7, 'detectors'],
       [8, 'cases'],
+      [9, 'queue'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {
