@@ -138,7 +138,7 @@ async function group(conn: DuckDBConnection, now: string, actor: string): Promis
  * own amounts (evenly when they have none), and a line named by several hits counts at the largest
  * share any of them gives it. Returns how many cases were written.
  */
-async function refigure(conn: DuckDBConnection, now: string, actor: string, created: ReadonlySet<string>): Promise<number> {
+export async function refigure(conn: DuckDBConnection, now: string, actor: string, created: ReadonlySet<string>): Promise<number> {
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE case_figures AS
      WITH live AS (

@@ -77,7 +77,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof FundwatchError) {
       process.stderr.write(`错误: ${err.message}\n`);
       if (err.cause instanceof Error && process.env['FUNDWATCH_DEBUG']) process.stderr.write(`${err.cause.stack ?? err.cause.message}\n`);
-      return err.code === 'usage' ? EXIT.usage : EXIT.error;
+      return err.code === 'usage' ? EXIT.usage : err.code === 'refused' ? EXIT.checkFailed : EXIT.error;
     }
     process.stderr.write(`错误: ${(err as Error).message ?? String(err)}\n`);
     if (process.env['FUNDWATCH_DEBUG']) process.stderr.write(`${(err as Error).stack ?? ''}\n`);

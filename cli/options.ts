@@ -7,3 +7,13 @@ export function checkListOptions(opts: { pattern?: string; limit?: number }): vo
   if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit > 0))
     throw new FundwatchError('usage', '--limit 需要正整数');
 }
+
+/**
+ * Who is making a change: `--as`, else FUNDWATCH_USER. Every change to a case, a suppression or a
+ * job names a person in the audit log, so a change without one is refused.
+ */
+export function actorOf(opts: { as?: string }): string {
+  const actor = (opts.as ?? process.env.FUNDWATCH_USER ?? '').trim();
+  if (!actor) throw new FundwatchError('usage', '这一操作须写明操作人: --as <姓名或工号>, 或设置环境变量 FUNDWATCH_USER');
+  return actor;
+}

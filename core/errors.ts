@@ -2,7 +2,8 @@
  * The one thrown error type (style item 4). Thrown only for I/O failures and broken invariants;
  * bad input is never thrown, it becomes a diagnostic or a rejected message.
  */
-export type ErrorCode = 'io' | 'db' | 'config' | 'usage' | 'invariant' | 'kafka';
+/** `refused`: a change the current state does not allow (a stale version, an illegal transition, a job already running). */
+export type ErrorCode = 'io' | 'db' | 'config' | 'usage' | 'invariant' | 'kafka' | 'refused';
 
 export class FundwatchError extends Error {
   readonly code: ErrorCode;
