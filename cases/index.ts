@@ -3,4 +3,27 @@ export { groupCases, appendAudit, nowText, formatGroupSummary, type GroupSummary
 export { listCases, showCase, caseHitIds, type CaseRow, type CaseDetail, type CaseFilter, type CaseHitRow, type AuditRow } from './read.js';
 export { riskOf, type Risk, type RiskInput, type RiskParts } from './risk.js';
 export { caseKeyOf, caseIdOf, CASE_SHAPES, type CaseKey, type SubjectKind, type PeriodKind } from './subject.js';
-export { STATES, SUBJECT_NAMES, SEVERITY_NAMES, type CaseState } from './workflow.js';
+export {
+  STATES,
+  SUBJECT_NAMES,
+  SEVERITY_NAMES,
+  TRANSITIONS,
+  DUE_WORKDAYS,
+  DISMISS_REASONS,
+  isState,
+  transitionProblem,
+  type CaseState,
+  type DismissReason,
+  type TransitionInput,
+} from './workflow.js';
+export {
+  transitionCase,
+  assignCase,
+  commentCase,
+  NO_ACTOR,
+  type ChangeContext,
+  type Changed,
+  type TransitionArgs,
+  type AssignArgs,
+} from './change.js';
+export { mergeCases, detachHit, type MergeArgs, type DetachArgs } from './merge.js';

@@ -1,4 +1,5 @@
 import { isPattern } from '../contract/patterns.js';
+import { NO_ACTOR } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
 
 /** The checks of the options the list commands share (`--pattern`, `--limit`): a usage error when wrong. */
@@ -14,6 +15,6 @@ export function checkListOptions(opts: { pattern?: string; limit?: number }): vo
  */
 export function actorOf(opts: { as?: string }): string {
   const actor = (opts.as ?? process.env.FUNDWATCH_USER ?? '').trim();
-  if (!actor) throw new FundwatchError('usage', '这一操作须写明操作人: --as <姓名或工号>, 或设置环境变量 FUNDWATCH_USER');
+  if (!actor) throw new FundwatchError('usage', NO_ACTOR);
   return actor;
 }

@@ -47,3 +47,8 @@ export async function loadCalendar(conn: DuckDBConnection, from: string, to: str
 export function addWorkdays(day: string, n: number): string {
   return chineseDays.findWorkday(n, day);
 }
+
+/** The date in China (UTC+8, no daylight saving) of a UTC timestamp written 'YYYY-MM-DD HH:MM:SS'. */
+export function chinaDay(utc: string): string {
+  return new Date(Date.parse(`${utc.replace(' ', 'T')}Z`) + 8 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -1,28 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { caseKeyOf, groupCases, listCases, riskOf, showCase } from '../cases/index.js';
-import { writeHits, type Hit } from '../score/index.js';
+import { caseKeyOf, groupCases, listCases, riskOf, showCase, transitionCase } from '../cases/index.js';
+import { writeHits } from '../score/index.js';
+import { hit } from './support/hits.js';
 import { openTestDb, type TestDb } from './support/store.js';
-
-/** A hit as the rule engine writes it (contract §6), with the fields a test varies. */
-function hit(over: Partial<Hit> & Pick<Hit, 'jr_id' | 'pattern'>): Hit {
-  return {
-    rule_id: `${over.pattern}-rule`,
-    rule_version: '1',
-    rule_name: '测试规则',
-    knowledge_version: null,
-    sev_deg: 'suspect',
-    vola_cont: '测试命中',
-    vola_evid: '测试依据',
-    vola_amt: 100,
-    fixmedins_code: 'H001',
-    psn_no: 'PSN1',
-    mdtrt_id: 'MZ1',
-    dr_codg: 'D01',
-    score: null,
-    details: [{ vola_item_type: 1, ref: `fee:H001:MZ1:${over.jr_id}`, amount: over.vola_amt ?? 100 }],
-    ...over,
-  };
-}
 
 const rows = async (db: TestDb, sql: string) =>
   (await db.conn.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (v === null ? null : String(v))));
@@ -139,7 +119,11 @@ describe('grouping hits into cases (cases/group.ts, real DuckDB)', () => {
     await writeHits(db.conn, [hit({ jr_id: 'd1', pattern: 'over-price' })], '2026-01-10 02:00:00');
     await groupCases(db.conn, '2026-01-11 02:00:00');
     const [c] = await listCases(db.conn);
-    await db.conn.run(`UPDATE case_file SET state = 'dismissed' WHERE case_id = '${c?.case_id}'`);
+    await transitionCase(
+      db.conn,
+      { case_id: c?.case_id ?? '', version: 1, to: 'dismissed', reason: 'clinically-justified' },
+      { now: '2026-01-11 09:00:00', actor: '张三' },
+    );
     // The same hit found again (same jr_id) is no new fact.
     await writeHits(db.conn, [hit({ jr_id: 'd1', pattern: 'over-price' })], '2026-01-10 02:00:00');
     await groupCases(db.conn, '2026-01-12 02:00:00');
@@ -149,7 +133,7 @@ describe('grouping hits into cases (cases/group.ts, real DuckDB)', () => {
     const detail = await showCase(db.conn, c?.case_id ?? '');
     expect(detail?.case).toMatchObject({ state: 'new', reopened_at: '2026-01-16 02:00:00', new_hits: 1 });
     expect(detail?.hits.filter((h) => h.is_new).map((h) => h.jr_id)).toEqual(['d2']);
-    expect(detail?.audit.map((a) => a.action)).toEqual(['created', 'reopened', 'facts']);
+    expect(detail?.audit.map((a) => a.action)).toEqual(['created', 'transition', 'reopened', 'facts']);
   });
 
   it('a withdrawn hit leaves its case with the amount of what is left, and shows related hits on the subject', async () => {
