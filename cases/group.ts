@@ -239,9 +239,6 @@ export async function appendAudit(conn: DuckDBConnection, now: string, actor: st
   );
 }
 
-/** The wall clock as the store's timestamps write it (UTC, seconds). */
-export const nowText = (d: Date = new Date()): string => d.toISOString().slice(0, 19).replace('T', ' ');
-
 /** One Chinese line on what a grouping did. */
 export function formatGroupSummary(g: GroupSummary): string {
   return `线索归并: ${g.attached} 条命中归入线索; 新建 ${g.created} 条, 更新 ${g.updated} 条, 因新事实重新打开 ${g.reopened} 条; 共 ${g.cases} 条线索 (查看: fundwatch cases list)`;

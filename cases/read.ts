@@ -26,19 +26,29 @@ export interface CaseRow {
   readonly reopened_at: string | null;
   /** Hits that joined after the case was first looked at (new facts). */
   readonly new_hits: number;
+  /** The current state's deadline (working days, cases/workflow.ts DUE_WORKDAYS). */
+  readonly due_on: string | null;
+  readonly dismiss_reason: string | null;
+  readonly dismiss_note: string | null;
+  /** 追回金额, 已追回金额, 罚款 (yuan), set at 整改 and 结案. */
+  readonly recover_amt: number | null;
+  readonly recovered_amt: number | null;
+  readonly penalty_amt: number | null;
 }
 
 export interface CaseFilter {
-  readonly state?: string;
-  readonly pattern?: string;
-  readonly fixmedins_code?: string;
-  readonly limit?: number;
+  readonly state?: string | undefined;
+  readonly pattern?: string | undefined;
+  readonly fixmedins_code?: string | undefined;
+  readonly assignee?: string | undefined;
+  readonly limit?: number | undefined;
 }
 
 const COLUMNS = `c.case_id, c.pattern, c.subject_kind, c.subject_key, c.fixmedins_code, coalesce(i.fixmedins_name, c.fixmedins_code), c.period, c.title,
   c.state, c.assignee, c.version, c.hit_count, CAST(c.amount AS VARCHAR), c.sev_deg, c.sources, c.risk, CAST(c.risk_parts AS VARCHAR),
   strftime(c.created_at, '%Y-%m-%d %H:%M:%S'), strftime(c.updated_at, '%Y-%m-%d %H:%M:%S'), strftime(c.reopened_at, '%Y-%m-%d %H:%M:%S'),
-  (SELECT count(*) FROM case_hit ch WHERE ch.case_id = c.case_id AND ch.is_new)`;
+  (SELECT count(*) FROM case_hit ch WHERE ch.case_id = c.case_id AND ch.is_new),
+  strftime(c.due_on, '%Y-%m-%d'), c.dismiss_reason, c.dismiss_note, CAST(c.recover_amt AS VARCHAR), CAST(c.recovered_amt AS VARCHAR), CAST(c.penalty_amt AS VARCHAR)`;
 
 const orNull = (v: DuckDBValue | undefined): string | null => (v === null || v === undefined ? null : s(v));
 
@@ -65,6 +75,12 @@ function toCase(r: readonly DuckDBValue[]): CaseRow {
     updated_at: s(r[18]),
     reopened_at: orNull(r[19]),
     new_hits: Number(r[20]),
+    due_on: orNull(r[21]),
+    dismiss_reason: orNull(r[22]),
+    dismiss_note: orNull(r[23]),
+    recover_amt: r[24] === null ? null : Number(r[24]),
+    recovered_amt: r[25] === null ? null : Number(r[25]),
+    penalty_amt: r[26] === null ? null : Number(r[26]),
   };
 }
 
@@ -74,9 +90,16 @@ export async function listCases(conn: DuckDBConnection, f: CaseFilter = {}): Pro
     `SELECT ${COLUMNS} FROM case_file c LEFT JOIN institution i USING (fixmedins_code)
      WHERE c.merged_into IS NULL AND c.hit_count > 0
        AND ($state IS NULL OR c.state = $state) AND ($pattern IS NULL OR c.pattern = $pattern) AND ($inst IS NULL OR c.fixmedins_code = $inst)
+       AND ($assignee IS NULL OR c.assignee = $assignee)
      ORDER BY c.risk DESC, c.amount DESC, c.case_id
      LIMIT $limit`,
-    { state: f.state ?? null, pattern: f.pattern ?? null, inst: f.fixmedins_code ?? null, limit: f.limit ?? 1_000_000 },
+    {
+      state: f.state ?? null,
+      pattern: f.pattern ?? null,
+      inst: f.fixmedins_code ?? null,
+      assignee: f.assignee ?? null,
+      limit: f.limit ?? 1_000_000,
+    },
   );
   return r.getRows().map(toCase);
 }

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
-import { formatGroupSummary, groupCases, nowText, type GroupSummary } from '../../cases/index.js';
+import { formatGroupSummary, groupCases, type GroupSummary } from '../../cases/index.js';
 import { CONFIG_DIR, runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow, LIBRARY_DIR, type RuleRun, type ScanRun } from '../../rules/index.js';
+import { nowText } from '../../core/clock.js';
 import { contextOf, withStore } from '../context.js';
 import { n, table } from '../format.js';
 import { parseDate } from './rules.js';

@@ -1,0 +1,21 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { z } from 'zod';
+
+/** Who asks and when: the server's or the CLI's clock, and the person named by `--as` / FUNDWATCH_USER. */
+export interface OpContext {
+  readonly now: string;
+  readonly actor?: string | undefined;
+}
+
+/**
+ * One thing a user can ask of the queue (list cases, transition one, run a job …), the same whether
+ * the CLI opens the database itself or asks the server that holds it: its arguments are plain JSON
+ * checked by a zod schema, and `run` is the stage code both paths call.
+ */
+export interface Op<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly args: S;
+  run(conn: DuckDBConnection, args: z.infer<S>, ctx: OpContext): Promise<unknown>;
+}
+
+export const defineOp = <S extends z.ZodType>(op: Op<S>): Op<S> => op;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { assignCase, commentCase, detachHit, groupCases, listCases, mergeCases, showCase, transitionCase } from '../cases/index.js';
+import { FundwatchError } from '../core/errors.js';
+import { defineOp, type Op } from './op.js';
+
+const caseId = z.string().min(1);
+const version = z.number().int().nonnegative();
+const yuan = z.number().nonnegative().optional();
+
+/** Every op the CLI and the server share, by name. */
+export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
+  [
+    defineOp({
+      name: 'cases.list',
+      args: z.object({
+        state: z.string().optional(),
+        pattern: z.string().optional(),
+        fixmedins_code: z.string().optional(),
+        assignee: z.string().optional(),
+      }),
+      run: (conn, a) => listCases(conn, a),
+    }),
+    defineOp({
+      name: 'cases.show',
+      args: z.object({ case_id: caseId }),
+      run: async (conn, a) => {
+        const d = await showCase(conn, a.case_id);
+        if (!d) throw new FundwatchError('usage', `没有线索 ${a.case_id} (见 fundwatch cases list)`);
+        return d;
+      },
+    }),
+    defineOp({ name: 'cases.group', args: z.object({}), run: (conn, _a, ctx) => groupCases(conn, ctx.now) }),
+    defineOp({
+      name: 'cases.transition',
+      args: z.object({
+        case_id: caseId,
+        version,
+        to: z.string(),
+        reason: z.string().optional(),
+        note: z.string().optional(),
+        recover_amt: yuan,
+        recovered_amt: yuan,
+        penalty_amt: yuan,
+      }),
+      run: (conn, a, ctx) => transitionCase(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'cases.assign',
+      args: z.object({ case_id: caseId, version, assignee: z.string() }),
+      run: (conn, a, ctx) => assignCase(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'cases.comment',
+      args: z.object({ case_id: caseId, body: z.string() }),
+      run: (conn, a, ctx) => commentCase(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'cases.merge',
+      args: z.object({ into: caseId, version, from: z.array(z.object({ case_id: caseId, version })).min(1) }),
+      run: (conn, a, ctx) => mergeCases(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'cases.detach',
+      args: z.object({ jr_id: z.string().min(1), version }),
+      run: (conn, a, ctx) => detachHit(conn, a, ctx),
+    }),
+  ].map((op) => [op.name, op as unknown as Op]),
+);
+
+/** The op of a name, and its arguments checked: a usage error naming what is wrong. */
+export function resolveOp(name: string, args: unknown): { op: Op; args: unknown } {
+  const op = OPS[name];
+  if (!op) throw new FundwatchError('usage', `未知的操作 ${name}`);
+  const parsed = op.args.safeParse(args ?? {});
+  if (!parsed.success)
+    throw new FundwatchError(
+      'usage',
+      `操作 ${name} 的参数有误: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(参数)'}: ${i.message}`).join('; ')}`,
+    );
+  return { op, args: parsed.data };
+}
