@@ -4,3 +4,4 @@ export { listCases, showCase, caseHitIds, type CaseRow, type CaseDetail, type Ca
 export { riskOf, type Risk, type RiskInput, type RiskParts } from './risk.js';
 export { caseKeyOf, caseIdOf, CASE_SHAPES, type CaseKey, type SubjectKind, type PeriodKind } from './subject.js';
 export { STATES, SUBJECT_NAMES, SEVERITY_NAMES, type CaseState } from './workflow.js';
+export { ruleStats, type RuleStats, type RuleStatsArgs } from './stats.js';
