@@ -176,7 +176,7 @@ export function registerRules(program: Command): void {
     .option('--json', '每行一个 JSON 对象')
     .addHelpText(
       'after',
-      '\n实际精确率 = 确认 / (确认 + 驳回); 确认含整改、结案; 尚无裁定时为 -。\n示例: fundwatch rules stats --rule over-price-basic',
+      '\n实际精确率 = 确认 / (确认 + 驳回); 确认含整改、结案; 尚无裁定时为 -。\n示例: fundwatch rules stats --rule over-price',
     )
     .action(async (opts: { rule?: string; json?: boolean }, cmd: Command) => {
       const stats = await withStore(contextOf(cmd).dbPath, async (store) => {
