@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StageContext } from '../core/stage.js';
 import { text as s } from '../store/index.js';
+import { CONFIRMED_SQL } from './workflow.js';
 
 /**
  * Feedback to rule authors (issue 14): what became of each rule's and detector's hits, per version.
@@ -55,7 +56,7 @@ export async function ruleStats(conn: DuckDBConnection, args: RuleStatsArgs, _ct
      ),
      decided AS (
        SELECT rule_id, rule_version, count(*) AS cases,
-              count(*) FILTER (WHERE state IN ('confirmed', 'rectifying', 'closed')) AS confirmed,
+              count(*) FILTER (WHERE state IN (${CONFIRMED_SQL})) AS confirmed,
               count(*) FILTER (WHERE state = 'dismissed') AS dismissed
        FROM per_case GROUP BY ALL
      ),

@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { CONFIRMED_SQL } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import type { StageContext } from '../core/stage.js';
@@ -12,10 +13,6 @@ import { practitionerYears, type ConfirmedCase, type Practitioner } from './poin
  */
 
 const log = logger('credit');
-
-/** States of a case whose violation a supervisor has confirmed. */
-export const CONFIRMED_STATES = ['confirmed', 'rectifying', 'closed'] as const;
-const IN_CONFIRMED = CONFIRMED_STATES.map((x) => `'${x}'`).join(', ');
 
 export interface RecomputeArgs {
   /** Only this calendar year (of confirmed_at); every year when absent. */
@@ -40,7 +37,7 @@ async function confirmedCases(conn: DuckDBConnection, year: number | undefined):
   const r = await conn.runAndReadAll(
     `SELECT case_id, pattern, sev_deg, CAST(amount AS VARCHAR), fixmedins_code, strftime(confirmed_at, '%Y-%m-%d %H:%M:%S')
      FROM case_file
-     WHERE state IN (${IN_CONFIRMED}) AND confirmed_at IS NOT NULL AND merged_into IS NULL
+     WHERE state IN (${CONFIRMED_SQL}) AND confirmed_at IS NOT NULL AND merged_into IS NULL
        AND ($year IS NULL OR year(confirmed_at) = $year)
      ORDER BY confirmed_at, case_id`,
     { year: year ?? null },
@@ -60,7 +57,7 @@ async function doctorsOf(conn: DuckDBConnection, year: number | undefined): Prom
   const r = await conn.runAndReadAll(
     `SELECT DISTINCT ch.case_id, h.fixmedins_code, h.dr_codg
      FROM case_hit ch JOIN hit h USING (jr_id) JOIN case_file c ON c.case_id = ch.case_id
-     WHERE NOT h.withdrawn AND h.dr_codg <> '' AND c.state IN (${IN_CONFIRMED}) AND c.confirmed_at IS NOT NULL AND c.merged_into IS NULL
+     WHERE NOT h.withdrawn AND h.dr_codg <> '' AND c.state IN (${CONFIRMED_SQL}) AND c.confirmed_at IS NOT NULL AND c.merged_into IS NULL
        AND ($year IS NULL OR year(c.confirmed_at) = $year)
      ORDER BY 1, 2, 3`,
     { year: year ?? null },

@@ -3,7 +3,6 @@ export {
   recomputeCredit,
   showCredit,
   creditOfCase,
-  CONFIRMED_STATES,
   type RecomputeArgs,
   type RecomputeSummary,
   type ShowArgs,
