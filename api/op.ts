@@ -1,11 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
+import type { StageContext } from '../core/stage.js';
 
 /** Who asks and when: the server's or the CLI's clock, and the person named by `--as` / FUNDWATCH_USER. */
-export interface OpContext {
-  readonly now: string;
-  readonly actor?: string | undefined;
-}
+export type OpContext = StageContext;
 
 /**
  * One thing a user can ask of the queue (list cases, transition one, run a job …), the same whether

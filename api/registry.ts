@@ -1,6 +1,17 @@
 import { z } from 'zod';
-import { assignCase, commentCase, detachHit, groupCases, listCases, mergeCases, showCase, transitionCase } from '../cases/index.js';
+import {
+  assignCase,
+  commentCase,
+  ruleStats,
+  detachHit,
+  groupCases,
+  listCases,
+  mergeCases,
+  showCase,
+  transitionCase,
+} from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
+import { recomputeCredit, showCredit } from '../credit/index.js';
 import { defineOp, type Op } from './op.js';
 
 const caseId = z.string().min(1);
@@ -64,6 +75,17 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
       args: z.object({ jr_id: z.string().min(1), version }),
       run: (conn, a, ctx) => detachHit(conn, a, ctx),
     }),
+    defineOp({
+      name: 'credit.show',
+      args: z.object({ institution: z.string().optional(), practitioner: z.string().optional(), year: z.number().int().optional() }),
+      run: (conn, a, ctx) => showCredit(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'credit.recompute',
+      args: z.object({ year: z.number().int().optional() }),
+      run: (conn, a, ctx) => recomputeCredit(conn, a, ctx),
+    }),
+    defineOp({ name: 'rules.stats', args: z.object({ rule: z.string().optional() }), run: (conn, a, ctx) => ruleStats(conn, a, ctx) }),
   ].map((op) => [op.name, op as unknown as Op]),
 );
 

@@ -1,15 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { addWorkdays, chinaDay } from '../core/calendar.js';
 import { FundwatchError } from '../core/errors.js';
+import type { StageContext } from '../core/stage.js';
 import { text as str } from '../store/index.js';
 import { appendAudit } from './group.js';
 import { DUE_WORKDAYS, isState, transitionProblem, type TransitionInput } from './workflow.js';
 
 /** Who and when, for every change. */
-export interface ChangeContext {
-  readonly now: string;
-  readonly actor?: string | undefined;
-}
+export type ChangeContext = StageContext;
 
 /** What a change returns: the case's new version, for the next change to name. */
 export interface Changed {

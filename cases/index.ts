@@ -7,6 +7,8 @@ export {
   STATES,
   SUBJECT_NAMES,
   SEVERITY_NAMES,
+  CONFIRMED_STATES,
+  CONFIRMED_SQL,
   TRANSITIONS,
   DUE_WORKDAYS,
   DISMISS_REASONS,
@@ -27,3 +29,4 @@ export {
   type AssignArgs,
 } from './change.js';
 export { mergeCases, detachHit, type MergeArgs, type DetachArgs } from './merge.js';
+export { ruleStats, type RuleStats, type RuleStatsArgs } from './stats.js';

@@ -103,3 +103,9 @@ export function transitionProblem(from: string, t: TransitionInput, current: { r
     return `已追回金额 ${t.recovered_amt} 元超过应追回金额 ${recover} 元`;
   return null;
 }
+
+/** States of a case whose violation a supervisor confirmed: credit and rule feedback count these. */
+export const CONFIRMED_STATES = ['confirmed', 'rectifying', 'closed'] as const satisfies readonly CaseState[];
+
+/** The confirmed states as an SQL list of constants, for `state IN (…)`. */
+export const CONFIRMED_SQL = CONFIRMED_STATES.map((x) => `'${x}'`).join(', ');

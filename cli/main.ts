@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { registerCases } from './commands/cases.js';
+import { registerCredit } from './commands/credit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerDetectors } from './commands/detectors.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerDetectors(program);
   registerHits(program);
   registerCases(program);
+  registerCredit(program);
   return program;
 }
 

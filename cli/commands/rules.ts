@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { FundwatchError } from '../../core/errors.js';
+import { invoke } from '../../api/index.js';
+import type { RuleStats } from '../../cases/index.js';
 import { formatIssue, formatSummary, hasErrors, issuesJson } from '../../core/diagnostics/index.js';
 import {
   explainRule,
@@ -46,7 +48,7 @@ function ruleById(id: string, dir: string): LoadedRule {
 export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
-    .description('智能监控规则: 检查 (lint)、测试 (test)、解读 (explain)、预览 (preview)、锁定版本 (lock)');
+    .description('智能监控规则: 检查 (lint)、测试 (test)、解读 (explain)、预览 (preview)、锁定版本 (lock)、反馈统计 (stats)');
 
   rules
     .command('lint')
@@ -166,5 +168,46 @@ export function registerRules(program: Command): void {
     .action((paths: string[]) => {
       const file = lockPaths(paths.length ? paths : [LIBRARY_DIR]);
       process.stdout.write(`已写入 ${path.relative(process.cwd(), file) || file}\n`);
+    });
+
+  rules
+    .command('stats')
+    .description('规则反馈: 每条规则与检测器 (按版本) 的命中、被白名单压制的命中、线索及其确认/驳回、驳回原因与实际精确率')
+    .option('--rule <id>', '只看这一规则或检测器')
+    .option('--json', '每行一个 JSON 对象')
+    .addHelpText(
+      'after',
+      '\n实际精确率 = 确认 / (确认 + 驳回); 确认含整改、结案; 尚无裁定时为 -。\n示例: fundwatch rules stats --rule over-price',
+    )
+    .action(async (opts: { rule?: string; json?: boolean }, cmd: Command) => {
+      const stats = await invoke<RuleStats[]>(contextOf(cmd).dbPath, 'rules.stats', { rule: opts.rule });
+      if (opts.json) {
+        for (const r of stats) process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      if (!stats.length) {
+        process.stdout.write(opts.rule !== undefined ? `没有规则或检测器 ${opts.rule} 的命中\n` : '还没有命中 (先运行 fundwatch detect)\n');
+        return;
+      }
+      process.stdout.write(
+        `${table(
+          ['规则/检测器', '版本', '模式', '命中', '压制', '撤回', '线索', '确认', '驳回', '实际精确率', '最近检出', '最近发生', '驳回原因'],
+          stats.map((r) => [
+            r.rule_id,
+            r.rule_version,
+            r.pattern,
+            n(r.hits),
+            n(r.suppressed),
+            n(r.withdrawn),
+            n(r.cases),
+            n(r.confirmed),
+            n(r.dismissed),
+            r.precision === null ? '-' : `${(r.precision * 100).toFixed(1)}%`,
+            r.last_detected_at?.slice(0, 10) ?? '-',
+            r.last_occurred_on ?? '-',
+            r.dismiss_reasons.map((d) => `${d.reason || '未注明'} ×${d.count}`).join('; '),
+          ]),
+        )}\n共 ${n(stats.length)} 个规则/检测器版本\n`,
+      );
     });
 }
