@@ -4,3 +4,19 @@ export { listCases, showCase, caseHitIds, type CaseRow, type CaseDetail, type Ca
 export { riskOf, type Risk, type RiskInput, type RiskParts } from './risk.js';
 export { caseKeyOf, caseIdOf, CASE_SHAPES, type CaseKey, type SubjectKind, type PeriodKind } from './subject.js';
 export { STATES, SUBJECT_NAMES, SEVERITY_NAMES, type CaseState } from './workflow.js';
+export {
+  addSuppression,
+  listSuppressions,
+  expireSuppression,
+  applySuppressions,
+  countExpiringSoon,
+  parseSuppression,
+  SuppressionInput,
+  SUPPRESS_FIELDS,
+  EXPIRING_DAYS,
+  MAX_DAYS_AHEAD,
+  type SuppressField,
+  type SuppressionRow,
+  type AddedSuppression,
+  type ListedSuppressions,
+} from './suppress.js';

@@ -18,6 +18,7 @@ import { registerRejected } from './commands/rejected.js';
 import { registerRules } from './commands/rules.js';
 import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
+import { registerSuppress } from './commands/suppress.js';
 import { CheckFailed, EXIT } from './exit.js';
 
 /**
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerDetectors(program);
   registerHits(program);
   registerCases(program);
+  registerSuppress(program);
   return program;
 }
 
