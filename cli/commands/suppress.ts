@@ -48,7 +48,8 @@ async function withConn<T>(cmd: Command, fn: (conn: DuckDBConnection) => Promise
 export function registerSuppress(program: Command): void {
   const suppress = program
     .command('suppress')
-    .description('白名单 (例外): 按规则与字段值压下命中, 不归入线索但保留计数; 须写明原因、批准人与到期日');
+    .description('白名单 (例外): 按规则与字段值压下命中, 不归入线索但保留计数; 须写明原因、批准人与到期日')
+    .addHelpText('after', '\n示例: fundwatch suppress list --all');
   suppress
     .command('add')
     .description('添加一条白名单: 命中的每个所列字段的值都在其值列表中时被压下 (自下次归并起生效)')
