@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  addSuppression,
+  expireSuppression,
+  listSuppressions,
+  type SuppressionInput,
   assignCase,
   commentCase,
   ruleStats,
@@ -86,6 +90,18 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
       run: (conn, a, ctx) => recomputeCredit(conn, a, ctx),
     }),
     defineOp({ name: 'rules.stats', args: z.object({ rule: z.string().optional() }), run: (conn, a, ctx) => ruleStats(conn, a, ctx) }),
+    // The stage parses a suppression itself, so that every issue, the date range included, comes in one message.
+    defineOp({ name: 'suppress.add', args: z.unknown(), run: (conn, a, ctx) => addSuppression(conn, a as SuppressionInput, ctx) }),
+    defineOp({
+      name: 'suppress.list',
+      args: z.object({ all: z.boolean().optional() }),
+      run: (conn, a, ctx) => listSuppressions(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'suppress.expire',
+      args: z.object({ supp_id: z.string().min(1) }),
+      run: (conn, a, ctx) => expireSuppression(conn, a, ctx),
+    }),
   ].map((op) => [op.name, op as unknown as Op]),
 );
 

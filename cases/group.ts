@@ -4,6 +4,7 @@ import { logger } from '../core/logger.js';
 import { text as str } from '../store/index.js';
 import { riskOf } from './risk.js';
 import { caseKeyOf } from './subject.js';
+import { applySuppressions, countExpiringSoon, EXPIRING_DAYS } from './suppress.js';
 import { SUBJECT_NAMES } from './workflow.js';
 
 const log = logger('cases');
@@ -19,6 +20,10 @@ export interface GroupSummary {
   readonly reopened: number;
   /** Cases in the database after the run. */
   readonly cases: number;
+  /** Hits an active suppression held back from the queue in this run (kept in `hit`, counted). */
+  readonly suppressed: number;
+  /** Active suppressions ending within 7 days: a warning, so they are renewed or let go on purpose. */
+  readonly expiringSoon: number;
 }
 
 const STAGE_SHAPE = JSON.stringify([
@@ -63,9 +68,10 @@ export async function groupCases(conn: DuckDBConnection, now: string, actor = 's
 }
 
 async function group(conn: DuckDBConnection, now: string, actor: string): Promise<GroupSummary> {
+  const suppressed = await applySuppressions(conn, now);
   const fresh = await conn.runAndReadAll(
     `SELECT jr_id, pattern, fixmedins_code, psn_no, mdtrt_id, dr_codg, strftime(coalesce(occurred_on, CAST(detected_at AS DATE), CAST($now AS DATE)), '%Y-%m-%d')
-     FROM hit WHERE NOT withdrawn AND jr_id NOT IN (SELECT jr_id FROM case_hit)`,
+     FROM hit WHERE NOT withdrawn AND jr_id NOT IN (SELECT jr_id FROM case_hit) AND jr_id NOT IN (SELECT jr_id FROM hit_suppressed)`,
     { now },
   );
   const staged = fresh.getRows().map((r) => {
@@ -129,6 +135,8 @@ async function group(conn: DuckDBConnection, now: string, actor: string): Promis
     updated: updated - created.getRows().length,
     reopened: reopened.getRows().length,
     cases: Number(total.getRows()[0]?.[0] ?? 0),
+    suppressed,
+    expiringSoon: await countExpiringSoon(conn, now),
   };
 }
 
@@ -239,7 +247,8 @@ export async function appendAudit(conn: DuckDBConnection, now: string, actor: st
   );
 }
 
-/** One Chinese line on what a grouping did. */
+/** One Chinese line on what a grouping did, and a ⚠ line when suppressions are about to end. */
 export function formatGroupSummary(g: GroupSummary): string {
-  return `线索归并: ${g.attached} 条命中归入线索; 新建 ${g.created} 条, 更新 ${g.updated} 条, 因新事实重新打开 ${g.reopened} 条; 共 ${g.cases} 条线索 (查看: fundwatch cases list)`;
+  const line = `线索归并: ${g.attached} 条命中归入线索, ${g.suppressed} 条被白名单压下 (保留计数, 不入线索); 新建 ${g.created} 条, 更新 ${g.updated} 条, 因新事实重新打开 ${g.reopened} 条; 共 ${g.cases} 条线索 (查看: fundwatch cases list)`;
+  return g.expiringSoon > 0 ? `${line}\n⚠ ${g.expiringSoon} 条白名单将在 ${EXPIRING_DAYS} 天内到期 (查看: fundwatch suppress list)` : line;
 }

@@ -30,3 +30,19 @@ export {
 } from './change.js';
 export { mergeCases, detachHit, type MergeArgs, type DetachArgs } from './merge.js';
 export { ruleStats, type RuleStats, type RuleStatsArgs } from './stats.js';
+export {
+  addSuppression,
+  listSuppressions,
+  expireSuppression,
+  applySuppressions,
+  countExpiringSoon,
+  parseSuppression,
+  SuppressionInput,
+  SUPPRESS_FIELDS,
+  EXPIRING_DAYS,
+  MAX_DAYS_AHEAD,
+  type SuppressField,
+  type SuppressionRow,
+  type AddedSuppression,
+  type ListedSuppressions,
+} from './suppress.js';

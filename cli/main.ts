@@ -19,6 +19,7 @@ import { registerRejected } from './commands/rejected.js';
 import { registerRules } from './commands/rules.js';
 import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
+import { registerSuppress } from './commands/suppress.js';
 import { CheckFailed, EXIT } from './exit.js';
 
 /**
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   registerHits(program);
   registerCases(program);
   registerCredit(program);
+  registerSuppress(program);
   return program;
 }
 
