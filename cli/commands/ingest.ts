@@ -109,41 +109,60 @@ Kafka 消费: 偏移量与数据在同一个 DuckDB 事务中提交, 崩溃后�
     });
 }
 
-async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
-  const ctx = contextOf(cmd);
-  warnDemoKey(ctx.pii);
+/** Kafka options `ingest --kafka` and `serve --kafka` share. */
+export type KafkaOptions = Pick<
+  IngestOptions,
+  'brokers' | 'group' | 'topicPrefix' | 'untilIdle' | 'sessionTimeout' | 'batchRows' | 'workers' | 'uploadMode' | 'topicMode' | 'aliases'
+>;
+
+/**
+ * Starts the Kafka consumer on an open store: the settings from the options and the environment,
+ * the decode pool, progress on stderr unless quiet. The caller awaits `ingest.done` and then closes the pool.
+ */
+export async function startKafkaIngest(store: Store, opts: KafkaOptions, piiKey: string, quiet: boolean) {
   const resolved = resolveKafkaSettings({ ...opts, ...(opts.topicMode ? { topicModes: opts.topicMode } : {}) });
   // --upload-mode stands for every data topic without a mode of its own.
   const topicModes = new Map(resolved.topicModes);
   if (opts.uploadMode) for (const t of dataTopics(resolved.topicPrefix)) if (!topicModes.has(t)) topicModes.set(t, opts.uploadMode);
   const settings = { ...resolved, topicModes };
-  const aliases = aliasesInForce(opts.aliases);
+  const pool = createDecodePool(piiKey, opts.workers ?? defaultDecodeWorkers(), { aliases: aliasesInForce(opts.aliases) });
+  try {
+    const ingest = await KafkaIngest.start(
+      store,
+      settings,
+      {
+        ...(opts.untilIdle !== undefined ? { untilIdleSeconds: opts.untilIdle } : {}),
+        ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout } : {}),
+        ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
+        onProgress: (p) => {
+          if (quiet) return;
+          const lag = Object.entries(p.lag)
+            .map(([k, v]) => `${k}=${n(v)}`)
+            .join(' ');
+          process.stderr.write(
+            `Kafka 导入: 消息 ${n(p.messages)} 已落库行 ${n(p.rows)} (${n(p.rowsPerSecond)} 行/秒) 拒收 ${n(p.rejected)} 批次 ${n(p.batches)} 积压 ${lag || '-'}\n`,
+          );
+        },
+      },
+      { kafka: kafkaClient(settings), pool },
+    );
+    return { ingest, pool, settings };
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+}
+
+async function ingestKafka(opts: IngestOptions, cmd: Command): Promise<void> {
+  const ctx = contextOf(cmd);
+  warnDemoKey(ctx.pii);
   const quiet = Boolean(opts.quiet || opts.json);
   const { summary, rejected } = await withStore(
     ctx.dbPath,
     async (store: Store) => {
       // What the ingest runs on is made here: the Kafka client, and the decode pool (closed once the ingest is done).
-      const pool = createDecodePool(ctx.pii.key, opts.workers ?? defaultDecodeWorkers(), { aliases });
+      const { ingest, pool, settings } = await startKafkaIngest(store, opts, ctx.pii.key, quiet);
       try {
-        const ingest = await KafkaIngest.start(
-          store,
-          settings,
-          {
-            ...(opts.untilIdle !== undefined ? { untilIdleSeconds: opts.untilIdle } : {}),
-            ...(opts.sessionTimeout !== undefined ? { sessionTimeoutMs: opts.sessionTimeout } : {}),
-            ...(opts.batchRows ? { batchRows: opts.batchRows } : {}),
-            onProgress: (p) => {
-              if (quiet) return;
-              const lag = Object.entries(p.lag)
-                .map(([k, v]) => `${k}=${n(v)}`)
-                .join(' ');
-              process.stderr.write(
-                `Kafka 导入: 消息 ${n(p.messages)} 已落库行 ${n(p.rows)} (${n(p.rowsPerSecond)} 行/秒) 拒收 ${n(p.rejected)} 批次 ${n(p.batches)} 积压 ${lag || '-'}\n`,
-              );
-            },
-          },
-          { kafka: kafkaClient(settings), pool },
-        );
         if (!quiet)
           process.stderr.write(
             `Kafka 导入开始: ${settings.brokers.join(',')} 消费组 ${settings.groupId} 主题前缀 ${settings.topicPrefix} → ${ctx.dbPath}` +
