@@ -15,6 +15,7 @@ import { registerProduce } from './commands/produce.js';
 import { registerReference } from './commands/reference.js';
 import { registerQuality } from './commands/quality.js';
 import { registerRejected } from './commands/rejected.js';
+import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
 import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerDetectors(program);
   registerHits(program);
   registerCases(program);
+  registerReport(program);
   return program;
 }
 
