@@ -16,6 +16,7 @@ import { registerProduce } from './commands/produce.js';
 import { registerReference } from './commands/reference.js';
 import { registerQuality } from './commands/quality.js';
 import { registerRejected } from './commands/rejected.js';
+import { registerReport } from './commands/report.js';
 import { registerRules } from './commands/rules.js';
 import { registerScore } from './commands/score.js';
 import { registerStatus } from './commands/status.js';
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerCases(program);
   registerCredit(program);
   registerSuppress(program);
+  registerReport(program);
   return program;
 }
 
