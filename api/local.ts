@@ -10,7 +10,7 @@ export async function runLocal(dbPath: string, name: string, args: unknown, ctx:
   try {
     const conn = await store.connect();
     try {
-      return await op.run(conn, parsed, { now: ctx.now ?? nowText(), actor: ctx.actor });
+      return await op.run(conn, parsed, { now: ctx.now ?? nowText(), actor: ctx.actor, dbPath });
     } finally {
       conn.closeSync();
     }

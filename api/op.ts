@@ -3,7 +3,10 @@ import type { z } from 'zod';
 import type { StageContext } from '../core/stage.js';
 
 /** Who asks and when: the server's or the CLI's clock, and the person named by `--as` / FUNDWATCH_USER. */
-export type OpContext = StageContext;
+export interface OpContext extends StageContext {
+  /** The database file, for ops that write beside it (reports). */
+  readonly dbPath: string;
+}
 
 /**
  * One thing a user can ask of the queue (list cases, transition one, run a job …), the same whether

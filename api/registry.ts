@@ -16,6 +16,8 @@ import {
 } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
 import { recomputeCredit, showCredit } from '../credit/index.js';
+import { listJobs, runJob } from '../jobs/index.js';
+import { reportsDirOf, writeMorningReport } from '../reports/index.js';
 import { defineOp, type Op } from './op.js';
 
 const caseId = z.string().min(1);
@@ -101,6 +103,21 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
       name: 'suppress.expire',
       args: z.object({ supp_id: z.string().min(1) }),
       run: (conn, a, ctx) => expireSuppression(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'jobs.list',
+      args: z.object({ last: z.number().int().positive().optional() }),
+      run: (conn, a, ctx) => listJobs(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'jobs.run',
+      args: z.object({ job: z.string().min(1) }),
+      run: (conn, a, ctx) => runJob(conn, { job: a.job, trigger: 'manual' }, ctx),
+    }),
+    defineOp({
+      name: 'report.morning',
+      args: z.object({ date: z.string().optional(), outDir: z.string().optional() }),
+      run: (conn, a, ctx) => writeMorningReport(conn, { date: a.date, outDir: a.outDir ?? reportsDirOf(ctx.dbPath) }, ctx),
     }),
   ].map((op) => [op.name, op as unknown as Op]),
 );

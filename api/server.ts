@@ -70,7 +70,7 @@ export async function startApi(store: Store, options: ServeOptions = {}): Promis
     const conn = await store.connect();
     try {
       const { op, args } = resolveOp(name, body.args);
-      const result = await op.run(conn, args, { now: nowText(clock()), actor: body.actor });
+      const result = await op.run(conn, args, { now: nowText(clock()), actor: body.actor, dbPath: store.path });
       log.info({ op: name, ms: Math.round(performance.now() - t0) }, 'op');
       send(res, 200, { ok: true, result });
     } catch (err) {

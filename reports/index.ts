@@ -1,5 +1,5 @@
 /** Reports (issue 14): the morning report for supervisors, as HTML, Markdown and XLSX. */
-export { writeMorningReport, formatMorningSummary, type MorningArgs, type MorningResult } from './morning.js';
+export { writeMorningReport, reportsDirOf, formatMorningSummary, type MorningArgs, type MorningResult } from './morning.js';
 export { readMorning } from './scope.js';
 export { renderHtml, HTML_MAX_ROWS } from './html.js';
 export { renderMarkdown, summaryLine } from './markdown.js';

@@ -1,4 +1,5 @@
 import { FundwatchError } from '../core/errors.js';
+import { chinaDay } from '../core/calendar.js';
 
 /**
  * The morning report's data (pure: no DuckDB). scope.ts reads it from the store, html.ts,
@@ -101,7 +102,8 @@ export const utcMs = (t: string): number => Date.parse(`${t.replace(' ', 'T')}Z`
 export const shanghaiText = (t: string): string => utcText(utcMs(t) + SHANGHAI_OFFSET_MS).slice(0, 16);
 
 /** The Asia/Shanghai date (yyyy-MM-dd) at a UTC store timestamp. */
-export const shanghaiDate = (t: string): string => dateText(utcMs(t) + SHANGHAI_OFFSET_MS);
+/** The Beijing date of a UTC timestamp (core/calendar.ts). */
+export const shanghaiDate = chinaDay;
 
 /** The report's time window for morning `date`: all bounds in UTC store text. */
 export interface MorningWindow {

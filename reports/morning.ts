@@ -5,6 +5,7 @@ import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import type { StageContext } from '../core/stage.js';
 import { shanghaiDate, totalsOf, yuan } from './model.js';
 import { readMorning } from './scope.js';
 import { renderXlsx } from './xlsx.js';
@@ -13,10 +14,13 @@ const log = logger('reports');
 
 export interface MorningArgs {
   /** The report's morning, yyyy-MM-dd in Asia/Shanghai; default: today there, from ctx.now. */
-  readonly date?: string;
+  readonly date?: string | undefined;
   /** The folder the three files go to (created when missing). */
   readonly outDir: string;
 }
+
+/** Where reports go unless told otherwise: a `reports` folder beside the database file. */
+export const reportsDirOf = (dbPath: string): string => path.join(path.dirname(path.resolve(dbPath)), 'reports');
 
 export interface MorningResult {
   readonly date: string;
@@ -36,11 +40,7 @@ export interface MorningResult {
  * and the case table), `.md` (summary) and `.xlsx` (the whole case list, then a sheet per
  * pattern), all read as of that morning's 07:00 Beijing time.
  */
-export async function writeMorningReport(
-  conn: DuckDBConnection,
-  args: MorningArgs,
-  ctx: { now: string; actor?: string },
-): Promise<MorningResult> {
+export async function writeMorningReport(conn: DuckDBConnection, args: MorningArgs, ctx: StageContext): Promise<MorningResult> {
   const date = args.date ?? shanghaiDate(ctx.now);
   const data = await readMorning(conn, date, ctx.now);
   const base = path.join(args.outDir, `morning-${date}`);

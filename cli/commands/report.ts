@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { nowText } from '../../cases/index.js';
-import { formatMorningSummary, writeMorningReport } from '../../reports/index.js';
-import { contextOf, withStore } from '../context.js';
+import { invoke } from '../../api/index.js';
+import { formatMorningSummary, type MorningResult } from '../../reports/index.js';
+import { contextOf } from '../context.js';
 
 /** `fundwatch report`: reports for supervisors; `report morning` writes the morning report. */
 export function registerReport(program: Command): void {
@@ -16,14 +16,10 @@ export function registerReport(program: Command): void {
     .addHelpText('after', '\n示例: fundwatch report morning --date 2026-03-02 --out ./reports')
     .action(async (opts: { date?: string; out?: string; json?: boolean }, cmd: Command) => {
       const { dbPath } = contextOf(cmd);
-      const outDir = opts.out ?? path.join(path.dirname(path.resolve(dbPath)), 'reports');
-      const result = await withStore(dbPath, async (store) => {
-        const conn = await store.connect();
-        try {
-          return await writeMorningReport(conn, { ...(opts.date ? { date: opts.date } : {}), outDir }, { now: nowText() });
-        } finally {
-          conn.closeSync();
-        }
+      // The server may run in another folder: the CLI resolves the folder it was given.
+      const result = await invoke<MorningResult>(dbPath, 'report.morning', {
+        date: opts.date,
+        outDir: opts.out ? path.resolve(opts.out) : undefined,
       });
       process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : `${formatMorningSummary(result)}\n`);
     });
