@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
 import { registerCases } from './commands/cases.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerServe } from './commands/serve.js';
 import { registerCredit } from './commands/credit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
@@ -27,17 +29,19 @@ import { CheckFailed, EXIT } from './exit.js';
  * `fundwatch`: the entry point only wires (style item 9): parse arguments, call a stage, print,
  * exit with a documented code. Global --db is accepted before or after the subcommand.
  */
+const packageVersion = () => (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
 export function buildProgram(): Command {
-  const version = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const program = new Command('fundwatch')
     .description('fundwatch 医保基金智能监控: 消息导入 DuckDB, 规则与统计检测, 线索与检查')
-    .version(version)
     .option('--db <path>', '数据库文件 (default: $FUNDWATCH_DB 或 ./data/fundwatch.duckdb)')
     .showHelpAfterError('(用 --help 查看用法)')
     .exitOverride()
     .addHelpText(
       'after',
       `
+-V, --version 作为第一个参数时显示版本号 (其后的 --version 属于子命令, 如 cases transition 的线索版本)
+
 环境变量:
   FUNDWATCH_DB         数据库文件路径
   FUNDWATCH_PII_KEY    个人信息哈希密钥 (HMAC-SHA-256); 未设置时使用公开演示密钥并告警
@@ -63,6 +67,8 @@ export function buildProgram(): Command {
   registerDetectors(program);
   registerHits(program);
   registerCases(program);
+  registerJobs(program);
+  registerServe(program);
   registerCredit(program);
   registerSuppress(program);
   registerReport(program);
@@ -70,6 +76,12 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The version flag only as the first argument: after a subcommand, --version is the case version
+  // a change names (cases transition --version 3), which a program-wide flag would swallow.
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
