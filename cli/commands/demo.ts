@@ -11,6 +11,7 @@ import { runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow } from '../../rules/index.js';
 import { caseHitIds, formatGroupSummary, groupCases, listCases } from '../../cases/index.js';
 import { nowText } from '../../core/clock.js';
+import { formatMorningSummary, reportsDirOf, writeMorningReport } from '../../reports/index.js';
 import { caseScore, formatCaseScore, formatScorecard, readHits, scorecard, trueHitIds } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
 import { warnDemoKey, withStore } from '../context.js';
@@ -92,12 +93,16 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       // The shipped rule library and the detectors, as `fundwatch detect` runs them (test and stable ones).
       const runs = await detect(conn, detectableRules(), knowledgeOrThrow());
       const detectorRuns = await runDetectors(conn, runnableDetectors());
-      const grouped = await groupCases(conn, nowText());
+      const now = nowText();
+      const grouped = await groupCases(conn, now);
+      // The cases were made just now; the report that first lists them is the next 07:00 one.
+      const report = await writeMorningReport(conn, { date: nextMorning(now), outDir: reportsDirOf(dbPath) }, { now });
       const hits = await readHits(conn);
       const queue = await listCases(conn);
       const ids = await caseHitIds(conn);
       return {
         grouped,
+        report,
         queue,
         caseCard: caseScore(
           queue.map((c) => ({ case_id: c.case_id, pattern: c.pattern, jr_ids: ids.get(c.case_id) ?? [] })),
@@ -159,7 +164,21 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
     formatCaseScore(out.caseCard),
     `   查看: fundwatch --db ${dbPath} cases list | fundwatch --db ${dbPath} cases show ${out.queue[0]?.case_id ?? '<线索>'}`,
     '',
+    `9) 晨报 (${out.report.date} 07:00 口径; 之后每天由 fundwatch serve --jobs 在 07:00 生成):`,
+    formatMorningSummary(out.report)
+      .split('\n')
+      .map((l) => `   ${l}`)
+      .join('\n'),
+    `晨报: ${out.report.paths.html}`,
+    '',
   ].join('\n');
+}
+
+/** The first 07:00 (Beijing) at or after `now`: the morning report that will list what exists now. */
+function nextMorning(now: string): string {
+  const beijing = new Date(Date.parse(`${now.replace(' ', 'T')}Z`) + 8 * 3_600_000);
+  const day = beijing.getUTCHours() < 7 ? beijing : new Date(beijing.getTime() + 86_400_000);
+  return day.toISOString().slice(0, 10);
 }
 
 /** What landed, in the words a supervisor would use. */
