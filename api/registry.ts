@@ -15,7 +15,7 @@ import {
   transitionCase,
 } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
-import { recomputeCredit, showCredit } from '../credit/index.js';
+import { creditOfCase, recomputeCredit, showCredit } from '../credit/index.js';
 import { listJobs, runJob } from '../jobs/index.js';
 import { reportsDirOf, writeMorningReport } from '../reports/index.js';
 import { defineOp, type Op } from './op.js';
@@ -43,7 +43,8 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
       run: async (conn, a) => {
         const d = await showCase(conn, a.case_id);
         if (!d) throw new FundwatchError('usage', `没有线索 ${a.case_id} (见 fundwatch cases list)`);
-        return d;
+        // The credit rows this case counts in (once confirmed and credit recomputed).
+        return { ...d, credit: await creditOfCase(conn, a.case_id) };
       },
     }),
     defineOp({ name: 'cases.group', args: z.object({}), run: (conn, _a, ctx) => groupCases(conn, ctx.now) }),

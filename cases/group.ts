@@ -1,11 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PATTERNS, isPattern } from '../contract/patterns.js';
+import { addWorkdays, chinaDay } from '../core/calendar.js';
 import { logger } from '../core/logger.js';
 import { text as str } from '../store/index.js';
 import { riskOf } from './risk.js';
 import { caseKeyOf } from './subject.js';
 import { applySuppressions, countExpiringSoon, EXPIRING_DAYS } from './suppress.js';
-import { SUBJECT_NAMES } from './workflow.js';
+import { DUE_WORKDAYS, SUBJECT_NAMES } from './workflow.js';
 
 const log = logger('cases');
 
@@ -68,6 +69,8 @@ export async function groupCases(conn: DuckDBConnection, now: string, actor = 's
 }
 
 async function group(conn: DuckDBConnection, now: string, actor: string): Promise<GroupSummary> {
+  // A new or reopened case is due for 初审 within the working days the workflow gives 待初审.
+  const due = addWorkdays(chinaDay(now), DUE_WORKDAYS.new ?? 3);
   const suppressed = await applySuppressions(conn, now);
   const fresh = await conn.runAndReadAll(
     `SELECT jr_id, pattern, fixmedins_code, psn_no, mdtrt_id, dr_codg, strftime(coalesce(occurred_on, CAST(detected_at AS DATE), CAST($now AS DATE)), '%Y-%m-%d')
@@ -95,13 +98,13 @@ async function group(conn: DuckDBConnection, now: string, actor: string): Promis
   );
   const created = await conn.runAndReadAll(
     `INSERT INTO case_file (case_id, case_key, pattern, subject_kind, subject_key, fixmedins_code, psn_no, dr_codg, period, period_start, period_end,
-                            title, state, version, hit_count, amount, sev_deg, sources, risk, risk_parts, created_at, updated_at, facts_at)
+                            title, state, due_on, version, hit_count, amount, sev_deg, sources, risk, risk_parts, created_at, updated_at, facts_at)
      SELECT DISTINCT ON (case_id) case_id, case_key, pattern, subject_kind, subject_key, fixmedins_code, psn_no, dr_codg, period, period_start, period_end,
-            title, 'new', 0, 0, 0, 'suspect', 0, 0, '{}', CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP)
+            title, 'new', CAST($due AS DATE), 0, 0, 0, 'suspect', 0, 0, '{}', CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP), CAST($now AS TIMESTAMP)
      FROM case_stage WHERE case_id NOT IN (SELECT case_id FROM case_file)
      ORDER BY case_id, jr_id
      RETURNING case_id`,
-    { now },
+    { now, due },
   );
   // New facts on a case someone already looked at are marked; on a dismissed or closed case they reopen it.
   await conn.run(
@@ -110,10 +113,10 @@ async function group(conn: DuckDBConnection, now: string, actor: string): Promis
     { now },
   );
   const reopened = await conn.runAndReadAll(
-    `UPDATE case_file SET state = 'new', reopened_at = CAST($now AS TIMESTAMP)
+    `UPDATE case_file SET state = 'new', reopened_at = CAST($now AS TIMESTAMP), due_on = CAST($due AS DATE)
      WHERE state IN ('dismissed', 'closed') AND case_id IN (SELECT case_id FROM case_stage)
      RETURNING case_id, version`,
-    { now },
+    { now, due },
   );
   await appendAudit(
     conn,

@@ -131,6 +131,7 @@ export interface AuditRow {
 
 export interface CaseDetail {
   readonly case: CaseRow;
+  readonly comments: { readonly happened_at: string; readonly actor: string; readonly body: string }[];
   readonly hits: CaseHitRow[];
   /** Hits of other cases on the same subject (other patterns or periods). */
   readonly related: (CaseHitRow & { readonly case_id: string })[];
@@ -184,8 +185,13 @@ export async function showCase(conn: DuckDBConnection, caseId: string): Promise<
      FROM case_audit WHERE case_id = $id ORDER BY seq`,
     { id: caseId },
   );
+  const comments = await conn.runAndReadAll(
+    `SELECT strftime(happened_at, '%Y-%m-%d %H:%M:%S'), actor, body FROM case_comment WHERE case_id = $id ORDER BY seq`,
+    { id: caseId },
+  );
   return {
     case: toCase(row),
+    comments: comments.getRows().map((r) => ({ happened_at: s(r[0]), actor: s(r[1]), body: s(r[2]) })),
     hits: hits.getRows().map(toHit),
     related: related.getRows().map(toHit),
     audit: audit.getRows().map((r) => ({

@@ -3,6 +3,7 @@ import { invoke } from '../../api/index.js';
 import { FundwatchError } from '../../core/errors.js';
 import { DISMISS_REASONS, formatGroupSummary, SEVERITY_NAMES, STATES, SUBJECT_NAMES, TRANSITIONS } from '../../cases/index.js';
 import type { CaseDetail, CaseRow, Changed, GroupSummary } from '../../cases/index.js';
+import type { CreditRow } from '../../credit/index.js';
 import { contextOf } from '../context.js';
 import { actorOf, checkListOptions } from '../options.js';
 import { n, table } from '../format.js';
@@ -70,7 +71,7 @@ export function registerCases(program: Command): void {
     .description('一条线索的详情: 风险分构成、命中、同一主体的相关命中、审计日志')
     .option('--json', '以 JSON 输出')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
-      const detail = await invoke<CaseDetail>(contextOf(cmd).dbPath, 'cases.show', { case_id: id });
+      const detail = await invoke<CaseDetail & { credit: CreditRow[] }>(contextOf(cmd).dbPath, 'cases.show', { case_id: id });
       process.stdout.write(opts.json ? `${JSON.stringify(detail)}\n` : formatCase(detail));
     });
   cases
@@ -217,7 +218,7 @@ function registerChanges(cases: Command): void {
     });
 }
 
-function formatCase(d: CaseDetail): string {
+function formatCase(d: CaseDetail & { credit: CreditRow[] }): string {
   const c = d.case;
   const p = c.risk_parts?.parts;
   const i = c.risk_parts?.inputs;
@@ -225,6 +226,11 @@ function formatCase(d: CaseDetail): string {
     `线索 ${c.case_id}  ${c.title}`,
     `  状态 ${stateName(c.state)}  版本 ${c.version}  经办 ${c.assignee ?? '-'}  机构 ${c.fixmedins_name} (${c.fixmedins_code})`,
     `  涉及金额 ${c.amount.toFixed(2)} 元 (每条违规明细只计一次)  ${(SEVERITY_NAMES as Record<string, string>)[c.sev_deg] ?? c.sev_deg}  命中 ${c.hit_count} 条${c.reopened_at ? `  因新事实于 ${c.reopened_at} 重新打开` : ''}`,
+    `  办理期限 ${c.due_on ?? '-'}${c.dismiss_reason ? `  驳回理由 ${(DISMISS_REASONS as Record<string, string>)[c.dismiss_reason] ?? c.dismiss_reason}${c.dismiss_note ? ` (${c.dismiss_note})` : ''}` : ''}${
+      c.recover_amt !== null || c.penalty_amt !== null
+        ? `  追回金额 ${c.recover_amt?.toFixed(2) ?? '-'} 元  已追回 ${c.recovered_amt?.toFixed(2) ?? '-'} 元  罚款 ${c.penalty_amt?.toFixed(2) ?? '-'} 元`
+        : ''
+    }`,
     `  风险分 ${c.risk.toFixed(1)} = 金额 ${p?.amount ?? 0} + 严重程度 ${p?.severity ?? 0} + 多源印证 ${p?.agreement ?? 0} (${i?.sources ?? 0} 个规则/检测器) + 历史 ${p?.history ?? 0} (此前确认 ${i?.confirmedBefore ?? 0} 件)`,
     '',
     '命中:',
@@ -250,6 +256,22 @@ function formatCase(d: CaseDetail): string {
         ]
       : []),
     '',
+    ...(d.credit.length
+      ? [
+          '信用 (此线索计入的记录, 见 fundwatch credit show):',
+          table(
+            ['年度', '主体', '得分/记分', '等级/处理'],
+            d.credit.map((r) => [
+              String(r.year),
+              `${r.subject_kind === 'institution' ? '机构' : '医师'} ${r.subject_key}`,
+              r.subject_kind === 'institution' ? (r.score ?? 0).toFixed(1) : `${r.points ?? 0}/12`,
+              r.level,
+            ]),
+          ),
+          '',
+        ]
+      : []),
+    ...(d.comments.length ? ['意见:', ...d.comments.map((m) => `  ${m.happened_at} ${m.actor}: ${m.body}`), ''] : []),
     '审计日志:',
     table(
       ['#', '时间', '操作人', '操作', '变更后'],
