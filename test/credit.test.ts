@@ -18,33 +18,13 @@ import {
   showCredit,
   type ConfirmedCase,
 } from '../credit/index.js';
-import { writeHits, type Hit } from '../score/index.js';
+import { writeHits } from '../score/index.js';
 import { runRegistered } from './support/cli.js';
 import { openTestDb, rows, type TestDb } from './support/store.js';
+import { hit } from './support/hits.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fundwatch-credit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A hit as the rule engine writes it (contract §6), with the fields a test varies. */
-function hit(over: Partial<Hit> & Pick<Hit, 'jr_id' | 'pattern'>): Hit {
-  return {
-    rule_id: `${over.pattern}-rule`,
-    rule_version: '1',
-    rule_name: '测试规则',
-    knowledge_version: null,
-    sev_deg: 'suspect',
-    vola_cont: '测试命中',
-    vola_evid: '测试依据',
-    vola_amt: 100,
-    fixmedins_code: 'H001',
-    psn_no: 'PSN1',
-    mdtrt_id: 'MZ1',
-    dr_codg: 'D01',
-    score: null,
-    details: [{ vola_item_type: 1, ref: `fee:H001:${over.mdtrt_id ?? 'MZ1'}:${over.jr_id}`, amount: over.vola_amt ?? 100 }],
-    ...over,
-  };
-}
 
 const confirmed = (over: Partial<ConfirmedCase> & Pick<ConfirmedCase, 'case_id' | 'pattern'>): ConfirmedCase => ({
   sev_deg: 'definite',

@@ -13,27 +13,10 @@ import { runCli } from './support/cli.js';
 import { client } from './support/clients.js';
 import { openTestDb, rows, type TestDb } from './support/store.js';
 import { tempDir } from './support/temp.js';
+import { hit as baseHit } from './support/hits.js';
 
-/** A hit as the rule engine writes it (contract §6), with the fields a test varies (as in cases.test.ts). */
-function hit(over: Partial<Hit> & Pick<Hit, 'jr_id' | 'pattern'>): Hit {
-  return {
-    rule_id: `${over.pattern}-rule`,
-    rule_version: '1',
-    rule_name: '测试规则',
-    knowledge_version: null,
-    sev_deg: 'suspect',
-    vola_cont: '测试命中',
-    vola_evid: '测试依据',
-    vola_amt: 100,
-    fixmedins_code: 'H001',
-    psn_no: 'PSN1',
-    mdtrt_id: 'MZ1',
-    dr_codg: '',
-    score: null,
-    details: [{ vola_item_type: 1, ref: `fee:H001:MZ1:${over.jr_id}`, amount: over.vola_amt ?? 100 }],
-    ...over,
-  };
-}
+/** A hit without a doctor: the report's cases are institution cases. */
+const hit = (over: Parameters<typeof baseHit>[0]): Hit => baseHit({ dr_codg: '', ...over });
 
 const D = '2026-03-10';
 /** D 07:00 in Beijing. */

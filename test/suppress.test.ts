@@ -10,32 +10,12 @@ import {
   type SuppressionInput,
 } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
-import { writeHits, type Hit } from '../score/index.js';
+import { writeHits } from '../score/index.js';
 import { registerSuppress } from '../cli/commands/suppress.js';
 import { runCli, runRegistered } from './support/cli.js';
 import { openTestDb, type TestDb } from './support/store.js';
 import { tempDir } from './support/temp.js';
-
-/** A hit as the rule engine writes it (contract §6), with the fields a test varies (as in cases.test.ts). */
-function hit(over: Partial<Hit> & Pick<Hit, 'jr_id' | 'pattern'>): Hit {
-  return {
-    rule_id: `${over.pattern}-rule`,
-    rule_version: '1',
-    rule_name: '测试规则',
-    knowledge_version: null,
-    sev_deg: 'suspect',
-    vola_cont: '测试命中',
-    vola_evid: '测试依据',
-    vola_amt: 100,
-    fixmedins_code: 'H001',
-    psn_no: 'PSN1',
-    mdtrt_id: 'MZ1',
-    dr_codg: 'D01',
-    score: null,
-    details: [{ vola_item_type: 1, ref: `fee:H001:MZ1:${over.jr_id}`, amount: over.vola_amt ?? 100 }],
-    ...over,
-  };
-}
+import { hit } from './support/hits.js';
 
 const col = async (db: TestDb, sql: string) =>
   (await db.conn.runAndReadAll(sql)).getRows().map((r) => (r[0] === null || r[0] === undefined ? null : String(r[0])));

@@ -16,7 +16,13 @@ export function hit(over: Partial<Hit> & Pick<Hit, 'jr_id' | 'pattern'>): Hit {
     mdtrt_id: 'MZ1',
     dr_codg: 'D01',
     score: null,
-    details: [{ vola_item_type: 1, ref: `fee:H001:MZ1:${over.jr_id}`, amount: over.vola_amt ?? 100 }],
+    details: [
+      {
+        vola_item_type: 1,
+        ref: `fee:${over.fixmedins_code ?? 'H001'}:${over.mdtrt_id ?? 'MZ1'}:${over.jr_id}`,
+        amount: over.vola_amt ?? 100,
+      },
+    ],
     ...over,
   };
 }
