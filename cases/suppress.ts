@@ -229,7 +229,11 @@ export async function addSuppression(conn: DuckDBConnection, args: SuppressionIn
  * The suppressions at `ctx.now`: active ones (those ending within EXPIRING_DAYS days flagged),
  * soonest end first; with `all`, also the expired and ended ones. Each with the hits it held back.
  */
-export async function listSuppressions(conn: DuckDBConnection, args: { all?: boolean | undefined }, ctx: StageContext): Promise<ListedSuppressions> {
+export async function listSuppressions(
+  conn: DuckDBConnection,
+  args: { all?: boolean | undefined },
+  ctx: StageContext,
+): Promise<ListedSuppressions> {
   const rows = await readRows(conn, ctx.now, 'ORDER BY s.expires_on, s.supp_id');
   const active = rows.filter((r) => r.state === 'active');
   const expired = rows.filter((r) => r.state !== 'active').sort((a, b) => b.supp_id.localeCompare(a.supp_id));
