@@ -19,6 +19,7 @@ import { creditOfCase, recomputeCredit, showCredit } from '../credit/index.js';
 import { listJobs, runJob } from '../jobs/index.js';
 import { reportsDirOf, writeMorningReport } from '../reports/index.js';
 import { defineOp, type Op } from './op.js';
+import { statusOf } from './status.js';
 
 const caseId = z.string().min(1);
 const version = z.number().int().nonnegative();
@@ -120,6 +121,7 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
       args: z.object({ date: z.string().optional(), outDir: z.string().optional() }),
       run: (conn, a, ctx) => writeMorningReport(conn, { date: a.date, outDir: a.outDir ?? reportsDirOf(ctx.dbPath) }, ctx),
     }),
+    defineOp({ name: 'status', args: z.object({}), run: (conn) => statusOf(conn) }),
   ].map((op) => [op.name, op as unknown as Op]),
 );
 

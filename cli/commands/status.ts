@@ -1,62 +1,17 @@
 import type { Command } from 'commander';
-import { qualityCounts } from '../../ingest/index.js';
-import { tableCounts } from '../../store/index.js';
-import { contextOf, withStore } from '../context.js';
+import { invoke } from '../../api/index.js';
+import type { statusOf } from '../../api/status.js';
+import { contextOf } from '../context.js';
 import { n, table } from '../format.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('数据库概况: 各表当前行数与版本数, 最近批次, 拒收数, Kafka 偏移量')
+    .description('数据库概况: 各表当前行数与版本数, 最近批次, 拒收数, Kafka 偏移量 (fundwatch serve 运行时经由它查询)')
     .option('--json', '以 JSON 输出')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const out = await withStore(ctx.dbPath, async (store) => {
-        const conn = await store.connect();
-        try {
-          const counts = await tableCounts(conn);
-          const meta =
-            (
-              await conn.runAndReadAll(
-                `SELECT (SELECT count(*) FROM message), (SELECT count(*) FROM rejected_message), (SELECT count(*) FROM ingest_batch)`,
-              )
-            ).getRows()[0] ?? [];
-          const batches = (
-            await conn.runAndReadAll(
-              `SELECT batch_id, source, strftime(committed_at, '%Y-%m-%d %H:%M:%S'), messages_read, messages_accepted, messages_duplicate, messages_rejected, rows_landed
-               FROM ingest_batch ORDER BY batch_id DESC LIMIT 5`,
-            )
-          ).getRows();
-          // Where Kafka consumption resumes: the offsets DuckDB holds (Kafka's own are only a mirror).
-          const kafka = (
-            await conn.runAndReadAll(
-              `SELECT topic, "partition", next_offset, group_id, strftime(updated_at, '%Y-%m-%d %H:%M:%S') FROM kafka_offset ORDER BY topic, "partition"`,
-            )
-          )
-            .getRows()
-            .map((r) => ({
-              topic: String(r[0]),
-              partition: Number(r[1]),
-              nextOffset: Number(r[2]),
-              group: String(r[3]),
-              updatedAt: String(r[4]),
-            }));
-          const quality = await qualityCounts(conn);
-          const traces = Number((await conn.runAndReadAll('SELECT count(*) FROM trace_code')).getRows()[0]?.[0] ?? 0);
-          return {
-            counts,
-            kafka,
-            quality,
-            traceCodes: traces,
-            messages: Number(meta[0]),
-            rejected: Number(meta[1]),
-            batches: Number(meta[2]),
-            recent: batches.map((b) => b.map(String)),
-          };
-        } finally {
-          conn.closeSync();
-        }
-      });
+      const out = await invoke<Awaited<ReturnType<typeof statusOf>>>(ctx.dbPath, 'status', {});
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(out)}\n`);
         return;

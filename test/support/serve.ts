@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serverFileOf, type ServerFile } from '../../api/index.js';
 import { PACKAGE_ROOT } from '../../core/config.js';
+import { PII_KEY } from './fixtures.js';
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -16,7 +17,7 @@ export interface ServerProcess {
 /** Starts the real `fundwatch serve` in a child process and waits until it has written its server file. */
 export async function startServe(db: string, args: readonly string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'fundwatch.js'), '--db', db, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, FUNDWATCH_PII_KEY: 'test-key' },
+    env: { ...process.env, FUNDWATCH_PII_KEY: PII_KEY },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
