@@ -3,6 +3,7 @@ import { addWorkdays, chinaDay } from '../core/calendar.js';
 import { FundwatchError } from '../core/errors.js';
 import type { StageContext } from '../core/stage.js';
 import { text as str } from '../store/index.js';
+import { requireActor } from './actor.js';
 import { appendAudit } from './group.js';
 import { DUE_WORKDAYS, isState, transitionProblem, type TransitionInput } from './workflow.js';
 
@@ -14,15 +15,6 @@ export interface Changed {
   readonly case_id: string;
   readonly version: number;
   readonly state: string;
-}
-
-/** The refusal of a change that names no person (the audit log must say who). */
-export const NO_ACTOR = '这一操作须写明操作人: --as <姓名或工号>, 或设置环境变量 FUNDWATCH_USER';
-
-export function requireActor(ctx: ChangeContext): string {
-  const actor = ctx.actor?.trim();
-  if (!actor) throw new FundwatchError('usage', NO_ACTOR);
-  return actor;
 }
 
 interface Current {

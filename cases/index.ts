@@ -22,7 +22,6 @@ export {
   transitionCase,
   assignCase,
   commentCase,
-  NO_ACTOR,
   type ChangeContext,
   type Changed,
   type TransitionArgs,
@@ -46,3 +45,4 @@ export {
   type AddedSuppression,
   type ListedSuppressions,
 } from './suppress.js';
+export { NO_ACTOR, requireActor } from './actor.js';

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FundwatchError } from '../core/errors.js';
 import { text as str } from '../store/index.js';
-import { checkVersion, currentCase, inTransaction, requireActor, type ChangeContext, type Changed } from './change.js';
+import { requireActor } from './actor.js';
+import { checkVersion, currentCase, inTransaction, type ChangeContext, type Changed } from './change.js';
 import { appendAudit, refigure } from './group.js';
 import { caseIdOf } from './subject.js';
 

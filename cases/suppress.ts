@@ -4,7 +4,7 @@ import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import { text as str } from '../store/index.js';
 import type { StageContext } from '../core/stage.js';
-import { requireActor } from './change.js';
+import { requireActor } from './actor.js';
 
 const log = logger('suppress');
 
