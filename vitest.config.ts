@@ -4,6 +4,10 @@ export default defineConfig({
   test: {
     // DuckDB is a native module: separate processes keep each test file's instances apart.
     pool: 'forks',
+    // Vitest's default on this 2-core machine is one worker (cores − 1), which runs the files one
+    // after another although many mostly wait (child processes, the broker, LibreOffice): two halve
+    // the wall time of the suite.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
