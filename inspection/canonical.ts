@@ -30,13 +30,22 @@ export function compareCodePoints(a: string, b: string): number {
 export const sortedByCodePoint = (xs: Iterable<string>): string[] => [...xs].sort(compareCodePoints);
 
 // The short forms JSON (and every JSON library) uses; the other control characters as \u00xx, lower case.
-const SHORT: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SHORT: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 // With the u flag a pair is one code point, so this matches only a surrogate standing alone.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 function quote(s: string): string {
-  if (LONE_SURROGATE.test(s)) throw new FundwatchError('invariant', 'canonical JSON: a string holds a lone surrogate (not encodable as UTF-8)');
+  if (LONE_SURROGATE.test(s))
+    throw new FundwatchError('invariant', 'canonical JSON: a string holds a lone surrogate (not encodable as UTF-8)');
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

@@ -61,7 +61,10 @@ export function hashesOf(plan: Plan | HashedPlan, frames: Frames): { plan_hash: 
 }
 
 /** Step 3: the seed (32 bytes) and the draw id. */
-export function seedOf(h: { plan_hash: string; targets_hash: string; inspectors_hash: string }, publicSeed: string): { seed: Buffer; draw_id: string } {
+export function seedOf(
+  h: { plan_hash: string; targets_hash: string; inspectors_hash: string },
+  publicSeed: string,
+): { seed: Buffer; draw_id: string } {
   const seed = sha256(`${ALGORITHM}|${h.plan_hash}|${h.targets_hash}|${h.inspectors_hash}|${publicSeed}`);
   return { seed, draw_id: sha256(seed, 'id').toString('hex').slice(0, 16) };
 }
@@ -70,7 +73,7 @@ const TWO_64 = 1n << 64n;
 
 /** Step 4: the stream named `label`, read as consecutive unsigned 64-bit big-endian integers. */
 export class Stream {
-  private block = Buffer.alloc(0);
+  private block: Buffer = Buffer.alloc(0);
   private offset = 0;
   private counter = 0;
 

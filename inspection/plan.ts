@@ -29,12 +29,20 @@ const int = (min: number, max?: number) => {
   return max === undefined ? base : base.max(max);
 };
 
-const isoDate = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-  params: { code: 'invalid-date', expected: 'YYYY-MM-DD', hint: "日期须为有效的 'YYYY-MM-DD' (加引号)" },
-  message: '日期格式错误',
-});
+const isoDate = z
+  .string()
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      params: { code: 'invalid-date', expected: 'YYYY-MM-DD', hint: "日期须为有效的 'YYYY-MM-DD' (加引号)" },
+      message: '日期格式错误',
+    },
+  );
 
-const Filter = z.record(z.enum(FILTER_FIELDS), z.string());
+const Filter = z.partialRecord(z.enum(FILTER_FIELDS), z.string());
 
 export const Stratum = z
   .strictObject({
@@ -72,14 +80,18 @@ export const Plan = z
       const first = seen.get(s.name);
       if (first === undefined) seen.set(s.name, i);
       else
-        customIssue(ctx, `分层名称 ${s.name} 重复 (第一次在 strata[${first}])`, { code: 'duplicate-name', hint: '每个分层的 name 须唯一' }, [
-          'strata',
-          i,
-          'name',
-        ]);
+        customIssue(
+          ctx,
+          `分层名称 ${s.name} 重复 (第一次在 strata[${first}])`,
+          { code: 'duplicate-name', hint: '每个分层的 name 须唯一' },
+          ['strata', i, 'name'],
+        );
     });
     if (p.period.from > p.period.to)
-      customIssue(ctx, '期间的开始晚于结束', { code: 'empty-range', expected: 'from ≤ to', got: `${p.period.from} > ${p.period.to}` }, ['period', 'to']);
+      customIssue(ctx, '期间的开始晚于结束', { code: 'empty-range', expected: 'from ≤ to', got: `${p.period.from} > ${p.period.to}` }, [
+        'period',
+        'to',
+      ]);
   });
 
 export type Plan = z.infer<typeof Plan>;
@@ -150,7 +162,9 @@ export function parsePlan(text: string, file: string): PlanParsed {
   const read = readYaml(text, file);
   if (!read.ok) return read;
   const own = sourceFindings(read.yaml).map((f) => read.yaml.locate(f));
-  const parsed = parseYaml(text, file, Plan, { hint: () => HINT });
+  const parsed = parseYaml(text, file, Plan, {
+    hint: (f) => (f.path.includes('filter') && f.code === 'invalid-type' ? "筛选值须为带引号的文本, 如 fixmedins_type: '2'" : HINT),
+  });
   if (parsed.ok && !own.length) return { ok: true, plan: parsed.value };
   // One issue per place: what the source shows says more than zod's type error at the same path.
   const taken = new Set(own.map((i) => i.at.path ?? ''));

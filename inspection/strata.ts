@@ -45,7 +45,14 @@ export function exclusionCutoff(from: string, months: number): string {
 
 /** Conflicts as the frame holds them: the codes of the semicolon-separated list, trimmed, each once, sorted. */
 export const conflictsOf = (text: string | null): string[] =>
-  sortedByCodePoint(new Set((text ?? '').split(';').map((c) => c.trim()).filter(Boolean)));
+  sortedByCodePoint(
+    new Set(
+      (text ?? '')
+        .split(';')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  );
 
 /**
  * The frames of contract §9 from the registries: targets per stratum (first matching stratum, minus
@@ -54,7 +61,9 @@ export const conflictsOf = (text: string | null): string[] =>
  */
 export function buildFrames(plan: HashedPlan, targets: readonly TargetRow[], inspectors: readonly InspectorRow[]): Frames {
   const cutoff =
-    plan.exclude_inspected_within_months === undefined ? undefined : exclusionCutoff(plan.period.from, plan.exclude_inspected_within_months);
+    plan.exclude_inspected_within_months === undefined
+      ? undefined
+      : exclusionCutoff(plan.period.from, plan.exclude_inspected_within_months);
   const byStratum = new Map<string, string[]>(plan.strata.map((s) => [s.name, []]));
   for (const row of targets) {
     const s = stratumOf(plan, row);
