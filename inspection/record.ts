@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { NO_ACTOR } from '../cases/index.js';
 import type { StageContext } from '../core/stage.js';
 import { formatIssue } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
@@ -89,7 +90,7 @@ function planOf(a: PlanArgs): Plan {
 
 function needActor(ctx: StageContext): string {
   const actor = ctx.actor?.trim();
-  if (!actor) throw new FundwatchError('usage', '缺少操作人: 请用 --as <姓名> 或设置 FUNDWATCH_USER (每次抽取都记录操作人)');
+  if (!actor) throw new FundwatchError('usage', NO_ACTOR);
   return actor;
 }
 

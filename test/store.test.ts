@@ -145,7 +145,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '9' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '10' });
     } finally {
       await db.close();
     }
