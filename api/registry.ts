@@ -15,6 +15,7 @@ import {
   transitionCase,
 } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
+import { exportDraw, listDraws, prepareDraw, runDraw, verifyDraw } from '../inspection/index.js';
 import { creditOfCase, recomputeCredit, showCredit } from '../credit/index.js';
 import { listJobs, runJob } from '../jobs/index.js';
 import { reportsDirOf, writeMorningReport } from '../reports/index.js';
@@ -24,6 +25,8 @@ import { statusOf } from './status.js';
 const caseId = z.string().min(1);
 const version = z.number().int().nonnegative();
 const yuan = z.number().nonnegative().optional();
+const planArgs = z.object({ plan_text: z.string(), plan_file: z.string().min(1) });
+const drawId = z.object({ draw_id: z.string().min(1) });
 
 /** Every op the CLI and the server share, by name. */
 export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
@@ -121,6 +124,19 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
       args: z.object({ date: z.string().optional(), outDir: z.string().optional() }),
       run: (conn, a, ctx) => writeMorningReport(conn, { date: a.date, outDir: a.outDir ?? reportsDirOf(ctx.dbPath) }, ctx),
     }),
+    defineOp({
+      name: 'draw.prepare',
+      args: planArgs,
+      run: (conn, a, ctx) => prepareDraw(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'draw.run',
+      args: planArgs.extend({ public_seed: z.string().min(1), supersede: z.boolean().optional(), reason: z.string().optional() }),
+      run: (conn, a, ctx) => runDraw(conn, a, ctx),
+    }),
+    defineOp({ name: 'draw.verify', args: drawId, run: (conn, a) => verifyDraw(conn, a) }),
+    defineOp({ name: 'draw.export', args: drawId.extend({ audit: z.boolean().optional() }), run: (conn, a) => exportDraw(conn, a) }),
+    defineOp({ name: 'draw.list', args: z.object({}), run: (conn) => listDraws(conn) }),
     defineOp({ name: 'status', args: z.object({}), run: (conn) => statusOf(conn) }),
   ].map((op) => [op.name, op as unknown as Op]),
 );

@@ -9,6 +9,7 @@ import { registerServe } from './commands/serve.js';
 import { registerCredit } from './commands/credit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
+import { registerDraw } from './commands/draw.js';
 import { registerDetectors } from './commands/detectors.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerHits } from './commands/hits.js';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
   registerCredit(program);
   registerSuppress(program);
   registerReport(program);
+  registerDraw(program);
   return program;
 }
 

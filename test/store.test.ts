@@ -21,6 +21,9 @@ const BASE_TABLES = [
   'credit_score',
   'detector_load',
   'discharge_version',
+  'draw',
+  'draw_prepare',
+  'draw_result',
   'fee_line_version',
   'hit',
   'hit_detail',
@@ -78,6 +81,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 7, name: 'detectors' },
         { version: 8, name: 'cases' },
         { version: 9, name: 'queue' },
+        { version: 10, name: 'draws' },
       ]);
     } finally {
       await db.close();
@@ -141,7 +145,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '9' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '10' });
     } finally {
       await db.close();
     }
@@ -160,11 +164,12 @@ describe('migrate on a bare database', () => {
       [7, 'detectors'],
       [8, 'cases'],
       [9, 'queue'],
+      [10, 'draws'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

@@ -18,6 +18,11 @@ export interface YamlFile {
   position(path: FieldPath, options?: { readonly offset?: number; readonly key?: boolean }): { line: number; col: number };
   /** The finding at its position in this file (at the key rather than its value for an unknown field, or when asked). */
   locate(f: Finding, options?: { readonly key?: boolean }): Issue;
+  /**
+   * The source text of the scalar at exactly `path` (quotes included), undefined when there is none:
+   * what a value parsed to cannot tell `10` from `10.0`, nor a quoted date from an unquoted one.
+   */
+  source(path: FieldPath): string | undefined;
 }
 
 export type YamlRead = { readonly ok: true; readonly yaml: YamlFile } | { readonly ok: false; readonly issues: Issue[] };
@@ -38,6 +43,16 @@ function nodeAt(root: unknown, path: FieldPath, key: boolean): Node | undefined 
     node = next as Node;
   }
   return node;
+}
+
+function pathExists(root: unknown, path: FieldPath): boolean {
+  let node = root as Node | undefined;
+  for (const seg of path) {
+    const next: unknown = isMap(node) ? node.get(seg, true) : isSeq(node) && typeof seg === 'number' ? node.get(seg, true) : undefined;
+    if (next === undefined || next === null) return false;
+    node = next as Node;
+  }
+  return true;
 }
 
 /** Offset in the file of character `at` of the string value of `node` (quoted, plain or block scalars). */
@@ -64,10 +79,17 @@ function yamlFile(file: string, text: string, doc: Document, lines: LineCounter)
   const value = doc.toJS() as unknown;
   const position: YamlFile['position'] = (path, options = {}) =>
     lines.linePos(offsetIn(nodeAt(doc.contents, path, options.key ?? false), options.offset, text));
+  const source: YamlFile['source'] = (path) => {
+    const node = nodeAt(doc.contents, path, false);
+    // nodeAt stops at the deepest node that exists; only the node at the whole path counts here.
+    if (!isScalar(node) || !node.range || !pathExists(doc.contents, path)) return undefined;
+    return text.slice(node.range[0], node.range[1]);
+  };
   return {
     file,
     value,
     position,
+    source,
     locate: (f, options = {}) =>
       locateFinding(f, {
         file,

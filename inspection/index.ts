@@ -1,0 +1,40 @@
+/**
+ * Inspection (issue 15): the 双随机 draw of contract §9 (`fundwatch-draw-1`), re-computable by anyone
+ * from its published inputs. Pure: canonical.ts, draw.ts, plan.ts, strata.ts; I/O: frames.ts,
+ * directed.ts, record.ts (the stage functions the ops call).
+ */
+export { canonical, compareCodePoints, sortedByCodePoint, type CanonicalValue } from './canonical.js';
+export {
+  ALGORITHM,
+  computeDraw,
+  hashesOf,
+  seedOf,
+  pick,
+  sampleSize,
+  Stream,
+  type ComputedDraw,
+  type Frames,
+  type InspectorEntry,
+  type RandomTarget,
+} from './draw.js';
+export { parsePlan, hashedPlan, Plan, Stratum, FILTER_FIELDS, type HashedPlan, type PlanParsed } from './plan.js';
+export { buildFrames, exclusionCutoff, conflictsOf, stratumOf, type TargetRow, type InspectorRow } from './strata.js';
+export { readFrames } from './frames.js';
+export { directedTargets, type DirectedTarget } from './directed.js';
+export {
+  prepareDraw,
+  runDraw,
+  verifyDraw,
+  exportDraw,
+  listDraws,
+  recordedDraw,
+  type AuditDocument,
+  type DrawRecord,
+  type DrawListRow,
+  type ExportedDraw,
+  type PlanArgs,
+  type Prepared,
+  type RunArgs,
+  type RunResult,
+  type Verified,
+} from './record.js';
