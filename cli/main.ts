@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
+import { registerBundle } from './commands/bundle.js';
 import { registerCases } from './commands/cases.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerServe } from './commands/serve.js';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
   registerCredit(program);
   registerSuppress(program);
   registerReport(program);
+  registerBundle(program);
   return program;
 }
 
