@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { invoke } from '../../api/index.js';
 import { DEFAULT_ROLE, formatVerify, type BundleResult, type VerifyResult } from '../../bundle/index.js';
+import { FundwatchError } from '../../core/errors.js';
 import { contextOf } from '../context.js';
 import { CheckFailed } from '../exit.js';
 import { n } from '../format.js';
@@ -24,10 +25,7 @@ export function registerBundle(program: Command): void {
       '\n文件名: bundle-<线索>-<yyyyMMddHHmmss>.zip (UTC); 个人信息只以脱敏形式出现, 参保人以 psn_no 在国家平台核验\n退出码: 0 完成, 2 用法错误 (没有这条线索、没有导出人)\n示例: fundwatch bundle C0123456789ABCDEF --as 张三 --role 检查组长\n      fundwatch bundle verify bundles/bundle-C0123456789ABCDEF-20260305083000.zip',
     )
     .action(async (id: string | undefined, opts: { out?: string; role?: string; as?: string; json?: boolean }, cmd: Command) => {
-      if (!id) {
-        cmd.help({ error: true });
-        return;
-      }
+      if (!id) throw new FundwatchError('usage', '需要线索号: fundwatch bundle <线索> (见 fundwatch bundle --help)');
       const actor = actorOf(opts);
       const r = await invoke<BundleResult>(
         contextOf(cmd).dbPath,
