@@ -82,7 +82,7 @@ export function provenanceOf(hits: readonly (CaseHitRow & { readonly knowledge_v
         knowledge_tables: rule.knowledge,
         note:
           rule.version === h.rule_version
-            ? '规则库当前版本即命中时的版本; 在同一数据上运行此 SQL (参数如列) 可重现此命中 (jr_id 相同)'
+            ? '规则库当前版本即命中时的版本; 载入 knowledge_tables 所列知识库表后, 在同一数据上以所列参数运行此 SQL 可重现此命中 (jr_id 相同)'
             : `规则已从版本 ${h.rule_version} 改为 ${rule.version}; 此 SQL 为当前版本, 命中时的版本见规则库的版本记录 (rules.lock.json)`,
       };
     const det = lib.detector(h.rule_id);
