@@ -14,6 +14,7 @@ import {
   showCase,
   transitionCase,
 } from '../cases/index.js';
+import { bundlesDirOf, verifyBundle, writeBundle } from '../bundle/index.js';
 import { FundwatchError } from '../core/errors.js';
 import { exportDraw, listDraws, prepareDraw, runDraw, verifyDraw } from '../inspection/index.js';
 import { creditOfCase, recomputeCredit, showCredit } from '../credit/index.js';
@@ -138,6 +139,12 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
     defineOp({ name: 'draw.export', args: drawId.extend({ audit: z.boolean().optional() }), run: (conn, a) => exportDraw(conn, a) }),
     defineOp({ name: 'draw.list', args: z.object({}), run: (conn) => listDraws(conn) }),
     defineOp({ name: 'status', args: z.object({}), run: (conn) => statusOf(conn) }),
+    defineOp({
+      name: 'bundle.write',
+      args: z.object({ case_id: caseId, outDir: z.string().optional(), role: z.string().optional() }),
+      run: (conn, a, ctx) => writeBundle(conn, { case_id: a.case_id, outDir: a.outDir ?? bundlesDirOf(ctx.dbPath), role: a.role }, ctx),
+    }),
+    defineOp({ name: 'bundle.verify', args: z.object({ file: z.string().min(1) }), run: (conn, a) => verifyBundle(conn, a) }),
   ].map((op) => [op.name, op as unknown as Op]),
 );
 

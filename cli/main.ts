@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../core/config.js';
 import { FundwatchError } from '../core/errors.js';
+import { registerBundle } from './commands/bundle.js';
 import { registerCases } from './commands/cases.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerServe } from './commands/serve.js';
@@ -74,6 +75,7 @@ export function buildProgram(): Command {
   registerSuppress(program);
   registerReport(program);
   registerDraw(program);
+  registerBundle(program);
   return program;
 }
 
