@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { lineSharesSql, SHARE_SQL } from '../cases/index.js';
 import { text } from '../store/index.js';
 
 /** One hit's share of one of its 违规项 (offending lines). */
@@ -24,20 +25,15 @@ export interface Worksheet {
   readonly total: string;
 }
 
-// The shares exactly as cases/group.ts refigure computes them (cases/README.md "Amount at stake"):
-// a hit's vola_amt spread over its 违规项 in proportion to their amounts (evenly when they carry
-// none), each line at the largest share any hit gives it, in DECIMAL(18,4), the total rounded to
-// cents. test/bundle.test.ts checks the total against case_file.amount on every bundled case.
+// The shares exactly as the case amount takes them (cases/shares.ts); test/bundle.test.ts checks
+// the total against case_file.amount on every bundled case.
 const SHARES = `
   WITH live AS (
     SELECT h.jr_id, h.rule_id, h.vola_amt FROM case_hit ch JOIN hit h USING (jr_id) WHERE ch.case_id = $id AND NOT h.withdrawn
   ), shares AS (
-    SELECT l.jr_id, l.rule_id, d.ref, l.vola_amt, d.amount,
-           sum(d.amount) OVER (PARTITION BY l.jr_id) AS total, count(*) OVER (PARTITION BY l.jr_id) AS n
-    FROM live l JOIN hit_detail d ON d.jr_id = l.jr_id AND d.vola_item_type = 1
+    ${lineSharesSql('live', ['rule_id'])}
   )
-  SELECT jr_id, rule_id, ref, amount, vola_amt,
-         CAST(CASE WHEN total > 0 THEN vola_amt * coalesce(amount, 0) / total ELSE vola_amt / n END AS DECIMAL(18,4)) AS share
+  SELECT jr_id, rule_id, ref, amount, vola_amt, ${SHARE_SQL} AS share
   FROM shares`;
 
 /** The amount worksheet of one case, from its live hits. */

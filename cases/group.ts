@@ -4,6 +4,7 @@ import { addWorkdays, chinaDay } from '../core/calendar.js';
 import { logger } from '../core/logger.js';
 import { text as str } from '../store/index.js';
 import { riskOf } from './risk.js';
+import { lineSharesSql, SHARE_SQL } from './shares.js';
 import { caseKeyOf } from './subject.js';
 import { applySuppressions, countExpiringSoon, EXPIRING_DAYS } from './suppress.js';
 import { DUE_WORKDAYS, SUBJECT_NAMES } from './workflow.js';
@@ -155,13 +156,9 @@ export async function refigure(conn: DuckDBConnection, now: string, actor: strin
      WITH live AS (
        SELECT ch.case_id, h.* FROM case_hit ch JOIN hit h USING (jr_id) WHERE NOT h.withdrawn
      ), shares AS (
-       SELECT l.case_id, l.jr_id, d.ref, l.vola_amt, d.amount,
-              sum(d.amount) OVER (PARTITION BY l.jr_id) AS total, count(*) OVER (PARTITION BY l.jr_id) AS n
-       FROM live l JOIN hit_detail d ON d.jr_id = l.jr_id AND d.vola_item_type = 1
+       ${lineSharesSql('live', ['case_id'])}
      ), per_line AS (
-       -- Shares in DECIMAL, so that their sum does not depend on the order DuckDB adds them in (a sum
-       -- of doubles can round a cent either way from one run to the next).
-       SELECT case_id, ref, CAST(max(CASE WHEN total > 0 THEN vola_amt * coalesce(amount, 0) / total ELSE vola_amt / n END) AS DECIMAL(18,4)) AS share
+       SELECT case_id, ref, max(${SHARE_SQL}) AS share
        FROM shares GROUP BY ALL
      ), amounts AS (
        SELECT case_id, sum(share) AS amount FROM (

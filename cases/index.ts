@@ -46,3 +46,4 @@ export {
   type ListedSuppressions,
 } from './suppress.js';
 export { NO_ACTOR, requireActor } from './actor.js';
+export { lineSharesSql, SHARE_SQL } from './shares.js';
