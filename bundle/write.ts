@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { appendAudit, NO_ACTOR } from '../cases/index.js';
+import { appendAudit, requireActor } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
 import type { StageContext } from '../core/stage.js';
@@ -43,8 +43,7 @@ export const DEFAULT_ROLE = '检查人员';
  * never overwritten: its audit entry would no longer match it.
  */
 export async function writeBundle(conn: DuckDBConnection, args: BundleArgs, ctx: StageContext): Promise<BundleResult> {
-  const actor = ctx.actor?.trim();
-  if (!actor) throw new FundwatchError('usage', NO_ACTOR);
+  const actor = requireActor(ctx);
   const role = args.role?.trim() || DEFAULT_ROLE;
   const data = await gatherBundle(conn, args.case_id, loadLibrary());
   const c = data.detail.case;

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { NO_ACTOR } from '../cases/index.js';
+import { requireActor } from '../cases/index.js';
 import type { StageContext } from '../core/stage.js';
 import { formatIssue } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
@@ -88,12 +88,6 @@ function planOf(a: PlanArgs): Plan {
   return parsed.plan;
 }
 
-function needActor(ctx: StageContext): string {
-  const actor = ctx.actor?.trim();
-  if (!actor) throw new FundwatchError('usage', NO_ACTOR);
-  return actor;
-}
-
 async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
   try {
@@ -118,7 +112,7 @@ const orNull = (v: DuckDBValue | undefined): string | null => (v === null || v =
  */
 export async function prepareDraw(conn: DuckDBConnection, a: PlanArgs, ctx: StageContext): Promise<Prepared> {
   const plan = planOf(a);
-  const actor = needActor(ctx);
+  const actor = requireActor(ctx);
   const frames = await readFrames(conn, plan);
   const h = hashesOf(plan, frames);
   const sizes = {
@@ -182,7 +176,7 @@ export async function recordedDraw(conn: DuckDBConnection, drawId: string): Prom
  */
 export async function runDraw(conn: DuckDBConnection, a: RunArgs, ctx: StageContext): Promise<RunResult> {
   const plan = planOf(a);
-  const actor = needActor(ctx);
+  const actor = requireActor(ctx);
   const publicSeed = a.public_seed;
   if (!publicSeed.trim()) throw new FundwatchError('usage', '公开随机种子 (--public-seed) 不能为空');
   const reason = a.reason?.trim() ?? '';
