@@ -88,13 +88,15 @@ function planOf(a: PlanArgs): Plan {
   return parsed.plan;
 }
 
-function needActor(ctx: StageContext): string {
+/** The actor of a change to the record, or the usage error every stage gives. */
+export function needActor(ctx: StageContext): string {
   const actor = ctx.actor?.trim();
   if (!actor) throw new FundwatchError('usage', NO_ACTOR);
   return actor;
 }
 
-async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+/** One transaction; a write conflict with a concurrent change becomes a refusal that changed nothing. */
+export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
   try {
     const out = await fn();
@@ -103,7 +105,7 @@ async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): P
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
     if (err instanceof Error && /conflict/i.test(err.message) && !(err instanceof FundwatchError))
-      throw new FundwatchError('refused', '另一抽取正在同时进行, 未作任何改动; 请稍后重试', { cause: err });
+      throw new FundwatchError('refused', '另一抽查操作正在同时进行, 未作任何改动; 请稍后重试', { cause: err });
     throw err;
   }
 }
