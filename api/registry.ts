@@ -15,7 +15,17 @@ import {
   transitionCase,
 } from '../cases/index.js';
 import { FundwatchError } from '../core/errors.js';
-import { exportDraw, listDraws, prepareDraw, publicDirOf, publishDraw, recordResult, runDraw, verifyDraw } from '../inspection/index.js';
+import {
+  exportDraw,
+  listDraws,
+  listTargets,
+  prepareDraw,
+  publicDirOf,
+  publishDraw,
+  recordResult,
+  runDraw,
+  verifyDraw,
+} from '../inspection/index.js';
 import { creditOfCase, recomputeCredit, showCredit } from '../credit/index.js';
 import { listJobs, runJob } from '../jobs/index.js';
 import { reportsDirOf, writeMorningReport } from '../reports/index.js';
@@ -138,6 +148,11 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
     defineOp({ name: 'draw.verify', args: drawId, run: (conn, a) => verifyDraw(conn, a) }),
     defineOp({ name: 'draw.export', args: drawId.extend({ audit: z.boolean().optional() }), run: (conn, a) => exportDraw(conn, a) }),
     defineOp({ name: 'draw.list', args: z.object({}), run: (conn) => listDraws(conn) }),
+    defineOp({
+      name: 'draw.targets',
+      args: z.object({ fixmedins_code: z.string().min(1).optional() }),
+      run: (conn, a) => listTargets(conn, a),
+    }),
     defineOp({
       name: 'draw.publish',
       args: drawId.extend({ out_dir: z.string().optional(), deadline_days: deadlineDays }),

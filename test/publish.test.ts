@@ -17,6 +17,7 @@ import {
   prepareDraw,
   publishDraw,
   readFrames,
+  listTargets,
   recordResult,
   runDraw,
   TARGET_SHEET,
@@ -334,6 +335,46 @@ describe('draw result: what an inspection found', () => {
     const row = (await sheets(again.files.xlsx)).get(TARGET_SHEET)?.find((r) => r[3] === target);
     expect(row?.slice(-2)).toEqual(['2026-10-20', '发现问题, 已立案']);
     expect((await statusOf(db.conn, {}, now)).publications.stale).toEqual([]);
+  });
+});
+
+describe('the inspection-target registry, with history', () => {
+  it('lists type, level, region and the later of registry and result as last inspection; each load a version', async () => {
+    const target = draw.document.random.find((t) => t.fixmedins_code.startsWith('P'))?.fixmedins_code as string;
+    await recordResult(
+      db.conn,
+      { draw_id: draw.draw_id, fixmedins_code: target, inspected_on: '2026-10-20', outcome: 'no-issue' },
+      ctx('2026-10-21 03:00:00'),
+    );
+    // A new load: the target's registry says 2026-11-02 (later than the result), P…0010 moves region.
+    await loadRegistry(
+      db.conn,
+      tmp,
+      INSTITUTIONS.map((i) =>
+        i.code === target ? { ...i, last: '2026-11-02' } : i.code === 'P51180250010' ? { ...i, admdvs: '511803' } : i,
+      ),
+      INSPECTORS,
+    );
+    const one = await listTargets(db.conn, { fixmedins_code: target });
+    expect(one.targets).toEqual([
+      expect.objectContaining({
+        type_name: '零售药店',
+        level_name: '未定级',
+        admdvs: '511802',
+        registry_last: '2026-11-02',
+        result_last: '2026-10-20',
+        last_inspected: '2026-11-02',
+      }),
+    ]);
+    expect(one.history.map((h) => h.last_inspected)).toEqual([null, '2026-11-02']);
+    expect(one.history[0]?.load_id).toBeLessThan(one.history[1]?.load_id ?? 0);
+    const moved = await listTargets(db.conn, { fixmedins_code: 'P51180250010' });
+    expect(moved.history.map((h) => h.admdvs)).toEqual(['511802', '511803']);
+    expect(moved.targets[0]).toMatchObject({ admdvs: '511803', last_inspected: '2025-12-01', result_last: null });
+    expect((await listTargets(db.conn, {})).targets).toHaveLength(INSTITUTIONS.length);
+    await expect(listTargets(db.conn, { fixmedins_code: 'NOPE' })).rejects.toMatchObject({ code: 'usage' });
+    const inspectorVersions = Number((await db.conn.runAndReadAll('SELECT count(*) FROM inspector_history')).getRows()[0]?.[0]);
+    expect(inspectorVersions).toBe(INSPECTORS.length); // inspectors.csv unchanged: no new version
   });
 });
 

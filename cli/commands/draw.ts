@@ -12,6 +12,7 @@ import {
   type Published,
   type RecordedResult,
   type RunResult,
+  type TargetList,
   type Verified,
 } from '../../inspection/index.js';
 import { contextOf } from '../context.js';
@@ -232,6 +233,55 @@ export function registerDraw(program: Command): void {
         );
       },
     );
+  draw
+    .command('targets')
+    .description(
+      '检查对象名录: 各机构的类型、等级、区划与最近检查日期 (名录 last_inspected 与已登记检查结果中较晚者); --code 另列该机构在各次名录导入中的历史版本',
+    )
+    .option('--code <fixmedins_code>', '只看一家机构, 并列出其历史版本')
+    .option('--json', '以 JSON 输出')
+    .addHelpText('after', '\n示例: fundwatch draw targets --code P51180200045')
+    .action(async (opts: { code?: string; json?: boolean }, cmd: Command) => {
+      const r = await invoke<TargetList>(contextOf(cmd).dbPath, 'draw.targets', { fixmedins_code: opts.code });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      const lines = [
+        table(
+          ['机构编码', '名称', '类型', '等级', '区划', '名录记载检查', '抽查结果检查', '最近检查'],
+          r.targets.map((t) => [
+            t.fixmedins_code,
+            t.fixmedins_name ?? '',
+            t.type_name ?? '',
+            t.level_name ?? '',
+            t.admdvs ?? '',
+            t.registry_last ?? '',
+            t.result_last ?? '',
+            t.last_inspected ?? '从未',
+          ]),
+        ),
+        `共 ${n(r.targets.length)} 家`,
+      ];
+      if (opts.code !== undefined)
+        lines.push(
+          '',
+          `历史版本 (${n(r.history.length)} 次导入):`,
+          table(
+            ['导入编号', '导入时间(UTC)', '名称', '类型', '等级', '区划', 'last_inspected'],
+            r.history.map((h) => [
+              String(h.load_id),
+              h.loaded_at,
+              h.fixmedins_name ?? '',
+              h.fixmedins_type ?? '',
+              h.hosp_lv ?? '',
+              h.admdvs ?? '',
+              h.last_inspected ?? '',
+            ]),
+          ),
+        );
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
   draw
     .command('list')
     .description('列出所有抽取 (含被取代的) 与尚未抽取的承诺')
