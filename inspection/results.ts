@@ -86,16 +86,20 @@ export async function recordResult(conn: DuckDBConnection, a: ResultArgs, ctx: S
       if (text(c[0]) !== a.fixmedins_code)
         throw new FundwatchError('refused', `线索 ${caseId} 属于机构 ${text(c[0])}, 不是 ${a.fixmedins_code}, 拒绝关联`);
     }
-    await conn.run(`INSERT INTO draw_result VALUES ($d, $c, $on::DATE, $outcome, $case, $at::TIMESTAMP, $actor, $note)`, {
-      d: d.draw_id,
-      c: a.fixmedins_code,
-      on: a.inspected_on,
-      outcome: a.outcome,
-      case: caseId,
-      at: ctx.now,
-      actor,
-      note,
-    });
+    await conn.run(
+      `INSERT INTO draw_result (draw_id, fixmedins_code, inspected_on, outcome, case_id, recorded_at, actor, note)
+       VALUES ($d, $c, $on::DATE, $outcome, $case, $at::TIMESTAMP, $actor, $note)`,
+      {
+        d: d.draw_id,
+        c: a.fixmedins_code,
+        on: a.inspected_on,
+        outcome: a.outcome,
+        case: caseId,
+        at: ctx.now,
+        actor,
+        note,
+      },
+    );
     if (caseId !== null)
       await appendAudit(conn, ctx.now, actor, [
         {
