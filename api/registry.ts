@@ -16,7 +16,17 @@ import {
 } from '../cases/index.js';
 import { bundlesDirOf, verifyBundle, writeBundle } from '../bundle/index.js';
 import { FundwatchError } from '../core/errors.js';
-import { exportDraw, listDraws, prepareDraw, runDraw, verifyDraw } from '../inspection/index.js';
+import {
+  exportDraw,
+  listDraws,
+  listTargets,
+  prepareDraw,
+  publicDirOf,
+  publishDraw,
+  recordResult,
+  runDraw,
+  verifyDraw,
+} from '../inspection/index.js';
 import { creditOfCase, recomputeCredit, showCredit } from '../credit/index.js';
 import { listJobs, runJob } from '../jobs/index.js';
 import { reportsDirOf, writeMorningReport } from '../reports/index.js';
@@ -28,6 +38,7 @@ const version = z.number().int().nonnegative();
 const yuan = z.number().nonnegative().optional();
 const planArgs = z.object({ plan_text: z.string(), plan_file: z.string().min(1) });
 const drawId = z.object({ draw_id: z.string().min(1) });
+const deadlineDays = z.number().int().positive().optional();
 
 /** Every op the CLI and the server share, by name. */
 export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
@@ -138,7 +149,33 @@ export const OPS: Readonly<Record<string, Op>> = Object.fromEntries(
     defineOp({ name: 'draw.verify', args: drawId, run: (conn, a) => verifyDraw(conn, a) }),
     defineOp({ name: 'draw.export', args: drawId.extend({ audit: z.boolean().optional() }), run: (conn, a) => exportDraw(conn, a) }),
     defineOp({ name: 'draw.list', args: z.object({}), run: (conn) => listDraws(conn) }),
-    defineOp({ name: 'status', args: z.object({}), run: (conn) => statusOf(conn) }),
+    defineOp({
+      name: 'draw.targets',
+      args: z.object({ fixmedins_code: z.string().min(1).optional() }),
+      run: (conn, a) => listTargets(conn, a),
+    }),
+    defineOp({
+      name: 'draw.publish',
+      args: drawId.extend({ out_dir: z.string().optional(), deadline_days: deadlineDays }),
+      run: (conn, a, ctx) =>
+        publishDraw(conn, { draw_id: a.draw_id, out_dir: a.out_dir ?? publicDirOf(ctx.dbPath), deadline_days: a.deadline_days }, ctx),
+    }),
+    defineOp({
+      name: 'draw.result',
+      args: drawId.extend({
+        fixmedins_code: z.string().min(1),
+        inspected_on: z.string(),
+        outcome: z.string(),
+        case_id: z.string().optional(),
+        note: z.string().optional(),
+      }),
+      run: (conn, a, ctx) => recordResult(conn, a, ctx),
+    }),
+    defineOp({
+      name: 'status',
+      args: z.object({ deadline_days: deadlineDays }),
+      run: (conn, a, ctx) => statusOf(conn, a, ctx),
+    }),
     defineOp({
       name: 'bundle.write',
       args: z.object({ case_id: caseId, outDir: z.string().optional(), role: z.string().optional() }),

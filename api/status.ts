@@ -1,9 +1,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { StageContext } from '../core/stage.js';
 import { qualityCounts } from '../ingest/index.js';
+import { publicationStatus } from '../inspection/index.js';
 import { tableCounts } from '../store/index.js';
 
-/** What `fundwatch status` shows: rows per table, messages, rejections, recent batches, Kafka offsets, quality notes. */
-export async function statusOf(conn: DuckDBConnection) {
+/**
+ * What `fundwatch status` shows: rows per table, messages, rejections, recent batches, Kafka offsets,
+ * quality notes, and draws whose public record (一公开) is due or overdue (`deadline_days` working days).
+ */
+export async function statusOf(conn: DuckDBConnection, a: { deadline_days?: number | undefined }, ctx: StageContext) {
   const counts = await tableCounts(conn);
   const meta =
     (
@@ -33,8 +38,10 @@ export async function statusOf(conn: DuckDBConnection) {
     }));
   const quality = await qualityCounts(conn);
   const traces = Number((await conn.runAndReadAll('SELECT count(*) FROM trace_code')).getRows()[0]?.[0] ?? 0);
+  const publications = await publicationStatus(conn, a, ctx);
   return {
     counts,
+    publications,
     kafka,
     quality,
     traceCodes: traces,

@@ -28,6 +28,7 @@ export {
   type GeneratorConfigInput,
   type ScaleName,
 } from './config.js';
+export { inspectorCount } from './reference.js';
 export { dirWriter, memoryWriter, type GeneratorWriter, type MessageFolder } from './writer.js';
 export type { Job } from './scenario-types.js';
 
@@ -84,6 +85,18 @@ function countBy(list: readonly { pattern: string }[]): Record<string, number> {
 export function planSchedule(configInput: GeneratorConfigInput, tables: LoadedTables = knowledgeTables()): readonly Job[] {
   const config = GeneratorConfig.parse(configInput);
   return planJobs(buildSkeleton(config, tables.knowledge, tables.version));
+}
+
+/**
+ * The inspection registries of a configuration, institutions.csv and inspectors.csv as lines
+ * (cheap: no population), the same as `generate` writes.
+ */
+export function inspectionRegistries(
+  configInput: GeneratorConfigInput,
+  tables: LoadedTables = knowledgeTables(),
+): { readonly institutions: string[]; readonly inspectors: string[] } {
+  const skeleton = buildSkeleton(GeneratorConfig.parse(configInput), tables.knowledge, tables.version);
+  return { institutions: institutionsCsv(skeleton), inspectors: inspectorsCsv(skeleton) };
 }
 
 /**

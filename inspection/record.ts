@@ -88,7 +88,8 @@ function planOf(a: PlanArgs): Plan {
   return parsed.plan;
 }
 
-async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+/** One transaction; a write conflict with a concurrent change becomes a refusal that changed nothing. */
+export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
   try {
     const out = await fn();
@@ -97,7 +98,7 @@ async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): P
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
     if (err instanceof Error && /conflict/i.test(err.message) && !(err instanceof FundwatchError))
-      throw new FundwatchError('refused', '另一抽取正在同时进行, 未作任何改动; 请稍后重试', { cause: err });
+      throw new FundwatchError('refused', '另一抽查操作正在同时进行, 未作任何改动; 请稍后重试', { cause: err });
     throw err;
   }
 }

@@ -315,7 +315,7 @@ describe('draws on record (real DuckDB, registries loaded with the reference loa
       ),
     });
     await db.conn.run(
-      `INSERT INTO draw_result VALUES ('old', 'H51180220002', DATE '2026-05-01', '未发现问题', NULL, TIMESTAMP '2026-05-02 00:00:00', '李四')`,
+      `INSERT INTO draw_result (draw_id, fixmedins_code, inspected_on, outcome, case_id, recorded_at, actor) VALUES ('old', 'H51180220002', DATE '2026-05-01', '未发现问题', NULL, TIMESTAMP '2026-05-02 00:00:00', '李四')`,
     );
     const p = await prepareDraw(db.conn, planArgs(plan), ctx());
     expect(p.frame_sizes).toEqual([

@@ -23,6 +23,7 @@ const BASE_TABLES = [
   'discharge_version',
   'draw',
   'draw_prepare',
+  'draw_publication',
   'draw_result',
   'fee_line_version',
   'hit',
@@ -56,7 +57,9 @@ const VIEWS = [
   'discharge',
   'fee_line',
   'inspector',
+  'inspector_history',
   'institution',
+  'institution_history',
   'insured',
   'practitioner',
   'psi_line',
@@ -82,6 +85,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
         { version: 8, name: 'cases' },
         { version: 9, name: 'queue' },
         { version: 10, name: 'draws' },
+        { version: 11, name: 'publish' },
       ]);
     } finally {
       await db.close();
@@ -145,7 +149,7 @@ describe.each<Where>(['memory', 'file'])('migrations on a %s store', (where) => 
     try {
       expect(await migrate(db.conn)).toEqual([]);
       expect(await migrate(db.conn)).toEqual([]);
-      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '10' });
+      expect(await one(db.conn, 'SELECT count(*) AS n FROM schema_migrations')).toEqual({ n: '11' });
     } finally {
       await db.close();
     }
@@ -165,11 +169,12 @@ describe('migrate on a bare database', () => {
       [8, 'cases'],
       [9, 'queue'],
       [10, 'draws'],
+      [11, 'publish'],
     ]);
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(await migrate(conn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(await migrate(conn)).toEqual([]);
       expect(await relations(conn, 'BASE TABLE')).toEqual(BASE_TABLES);
     } finally {

@@ -1,12 +1,24 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { invoke } from '../../api/index.js';
 import { FundwatchError } from '../../core/errors.js';
-import type { DrawListRow, DrawRecord, ExportedDraw, Prepared, RunResult, Verified } from '../../inspection/index.js';
+import {
+  OUTCOMES,
+  type DrawListRow,
+  type DrawRecord,
+  type ExportedDraw,
+  type Prepared,
+  type Published,
+  type RecordedResult,
+  type RunResult,
+  type TargetList,
+  type Verified,
+} from '../../inspection/index.js';
 import { contextOf } from '../context.js';
 import { CheckFailed } from '../exit.js';
 import { n, table } from '../format.js';
-import { actorOf } from '../options.js';
+import { actorOf, deadlineOption } from '../options.js';
 
 /** The plan file's text and name, read here so that the op (and a server) never reads the caller's paths. */
 function planArgs(file: string): { plan_text: string; plan_file: string } {
@@ -20,6 +32,17 @@ function planArgs(file: string): { plan_text: string; plan_file: string } {
 }
 
 const asOption = ['--as <who>', '操作人 (default: $FUNDWATCH_USER); 没有操作人时拒绝'] as const;
+
+function formatPublished(p: Published): string {
+  return [
+    `已公开抽取 ${p.draw_id} (计划 ${p.plan_id}): 随机 ${n(p.targets)} 家, 定向 ${n(p.directed)} 家, 已登记结果 ${n(p.results)} 家`,
+    `  ${p.files.html}`,
+    `  ${p.files.xlsx}`,
+    `公开期限 ${p.deadline_on}: ${p.on_time ? '按期公开' : '⚠ 已逾期公开'}${p.superseded_by ? `; 注意: 本抽取已被 ${p.superseded_by} 取代 (记录中注明)` : ''}`,
+    '公开记录只含检查人员所属单位, 不含检查人员姓名、编号及回避关系',
+    '',
+  ].join('\n');
+}
 
 function formatPrepared(p: Prepared): string {
   return [
@@ -149,6 +172,115 @@ export function registerDraw(program: Command): void {
         });
       }
       process.stdout.write(`已写出${opts.audit ? '审计文件' : '公开记录'} ${opts.out} (抽取 ${id})\n`);
+    });
+  draw
+    .command('publish <draw-id>')
+    .description(
+      '一公开: 把抽取结果写成公开记录 (HTML 与 XLSX, 中文): 检查事项、检查对象 (随机/定向分列)、检查人员所属单位、日期与检查结果',
+    )
+    .option('--out <dir>', '输出目录 (default: 数据库旁的 public/)')
+    .option(...deadlineOption)
+    .option('--json', '以 JSON 输出')
+    .option(...asOption)
+    .addHelpText(
+      'after',
+      '\n登记检查结果后再次 publish 即更新公开记录 (每次公开均有记录)。\n示例: fundwatch draw publish 32acb481b5a9382a --out public/ --as 张三',
+    )
+    .action(async (id: string, opts: { out?: string; deadlineDays?: number; json?: boolean; as?: string }, cmd: Command) => {
+      const p = await invoke<Published>(
+        contextOf(cmd).dbPath,
+        'draw.publish',
+        { draw_id: id, out_dir: opts.out === undefined ? undefined : path.resolve(opts.out), deadline_days: opts.deadlineDays },
+        actorOf(opts),
+      );
+      process.stdout.write(opts.json ? `${JSON.stringify(p)}\n` : formatPublished(p));
+    });
+  draw
+    .command('result <draw-id> <fixmedins_code>')
+    .description('登记抽中机构的检查结果: 更新其最近检查日期 (后续抽取的排除期据此计算), 可关联线索')
+    .requiredOption('--inspected-on <date>', '检查日期 YYYY-MM-DD')
+    .requiredOption(
+      '--outcome <code>',
+      `检查结果: ${Object.entries(OUTCOMES)
+        .map(([c, name]) => `${c} (${name})`)
+        .join(', ')}`,
+    )
+    .option('--case <case-id>', '关联的线索 (立案时必填), 在该线索的审计记录中登记')
+    .option('--note <text>', '备注 (内部记录, 不公开)')
+    .option('--json', '以 JSON 输出')
+    .option(...asOption)
+    .addHelpText(
+      'after',
+      '\n示例: fundwatch draw result 32acb481b5a9382a P51180250003 --inspected-on 2026-10-20 --outcome case-filed --case C-… --as 张三',
+    )
+    .action(
+      async (
+        id: string,
+        code: string,
+        opts: { inspectedOn: string; outcome: string; case?: string; note?: string; json?: boolean; as?: string },
+        cmd: Command,
+      ) => {
+        const r = await invoke<RecordedResult>(
+          contextOf(cmd).dbPath,
+          'draw.result',
+          { draw_id: id, fixmedins_code: code, inspected_on: opts.inspectedOn, outcome: opts.outcome, case_id: opts.case, note: opts.note },
+          actorOf(opts),
+        );
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(r)}\n`
+            : `已登记 ${r.fixmedins_code} (${r.mode === 'random' ? '随机' : '定向'}) 的检查结果: ${r.inspected_on} ${r.outcome_name}${r.case_id ? `, 关联线索 ${r.case_id}` : ''}\n重新公开: fundwatch draw publish ${r.draw_id}\n`,
+        );
+      },
+    );
+  draw
+    .command('targets')
+    .description(
+      '检查对象名录: 各机构的类型、等级、区划与最近检查日期 (名录 last_inspected 与已登记检查结果中较晚者); --code 另列该机构在各次名录导入中的历史版本',
+    )
+    .option('--code <fixmedins_code>', '只看一家机构, 并列出其历史版本')
+    .option('--json', '以 JSON 输出')
+    .addHelpText('after', '\n示例: fundwatch draw targets --code P51180200045')
+    .action(async (opts: { code?: string; json?: boolean }, cmd: Command) => {
+      const r = await invoke<TargetList>(contextOf(cmd).dbPath, 'draw.targets', { fixmedins_code: opts.code });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      const lines = [
+        table(
+          ['机构编码', '名称', '类型', '等级', '区划', '名录记载检查', '抽查结果检查', '最近检查'],
+          r.targets.map((t) => [
+            t.fixmedins_code,
+            t.fixmedins_name ?? '',
+            t.type_name ?? '',
+            t.level_name ?? '',
+            t.admdvs ?? '',
+            t.registry_last ?? '',
+            t.result_last ?? '',
+            t.last_inspected ?? '从未',
+          ]),
+        ),
+        `共 ${n(r.targets.length)} 家`,
+      ];
+      if (opts.code !== undefined)
+        lines.push(
+          '',
+          `历史版本 (${n(r.history.length)} 次导入):`,
+          table(
+            ['导入编号', '导入时间(UTC)', '名称', '类型', '等级', '区划', 'last_inspected'],
+            r.history.map((h) => [
+              String(h.load_id),
+              h.loaded_at,
+              h.fixmedins_name ?? '',
+              h.fixmedins_type ?? '',
+              h.hosp_lv ?? '',
+              h.admdvs ?? '',
+              h.last_inspected ?? '',
+            ]),
+          ),
+        );
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
   draw
     .command('list')

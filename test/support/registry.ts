@@ -17,6 +17,10 @@ export interface TestInstitution {
 /** An inspector of the registry (inspectors.csv). */
 export interface TestInspector {
   readonly id: string;
+  /** Default 检查员<id>. */
+  readonly name?: string;
+  /** Default 雅安市医疗保障局. */
+  readonly org?: string;
   readonly role?: string;
   readonly conflicts?: readonly string[];
 }
@@ -43,7 +47,10 @@ export async function loadRegistry(
     path.join(dir, 'inspectors.csv'),
     [
       'inspector_id,name,org,admdvs,role,conflicts',
-      ...inspectors.map((i) => `${i.id},检查员${i.id},雅安市医疗保障局,511800,${i.role ?? '稽核'},${(i.conflicts ?? []).join(';')}`),
+      ...inspectors.map(
+        (i) =>
+          `${i.id},${i.name ?? `检查员${i.id}`},${i.org ?? '雅安市医疗保障局'},511800,${i.role ?? '稽核'},${(i.conflicts ?? []).join(';')}`,
+      ),
     ].join('\n') + '\n',
   );
   const loads = await loadReference(conn, dir, { piiKey: PII_KEY });
