@@ -142,10 +142,15 @@ describe('fundwatch CLI', () => {
     expect(r.stdout).toMatch(/ledger-billed\s+1\s+[1-9]/);
     // And groups the hits into the case queue.
     expect(r.stdout).toMatch(/8\) 线索队列 .*新建 [1-9]\d* 条/);
-    // And ends with the path of the morning report it wrote from the generated data.
-    const html = /\n晨报: (\S+\.html)\n*$/.exec(r.stdout)?.[1] ?? '';
+    // And ends with the morning report it wrote from the generated data, a verified draw and an evidence bundle.
+    const html = /\n晨报: (\S+\.html)\n/.exec(r.stdout)?.[1] ?? '';
     expect(readFileSync(html, 'utf8')).toMatch(/data-case-count="[1-9]\d*"/);
     expect(existsSync(html.replace(/\.html$/, '.xlsx'))).toBe(true);
+    expect(r.stdout).toMatch(/\n抽取: [0-9a-f]{16} \(核验通过\), 公开记录 \S+\.html\n/);
+    const zip = /\n证据包: (\S+\.zip)\n*$/.exec(r.stdout)?.[1] ?? '';
+    const verified = runCli(['--db', path.join(cwd, 'data', 'demo-city.duckdb'), 'bundle', 'verify', zip]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('证据包核对通过');
     // A second run rebuilds the sample database rather than piling up (the city part is left out: it is the slow half).
     const again = runCli(['demo', '--no-city'], { cwd });
     expect(again.code).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -10,7 +10,10 @@ import { loadReference } from '../../reference/index.js';
 import { runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow } from '../../rules/index.js';
 import { caseHitIds, formatGroupSummary, groupCases, listCases } from '../../cases/index.js';
+import { bundlesDirOf, writeBundle } from '../../bundle/index.js';
+import { chinaDay } from '../../core/calendar.js';
 import { nowText } from '../../core/clock.js';
+import { prepareDraw, publicDirOf, publishDraw, runDraw, verifyDraw } from '../../inspection/index.js';
 import { formatMorningSummary, reportsDirOf, writeMorningReport } from '../../reports/index.js';
 import { caseScore, formatCaseScore, formatScorecard, readHits, scorecard, trueHitIds } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
@@ -97,12 +100,14 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       const grouped = await groupCases(conn, now);
       // The cases were made just now; the report that first lists them is the next 07:00 one.
       const report = await writeMorningReport(conn, { date: nextMorning(now), outDir: reportsDirOf(dbPath) }, { now });
+      const inspection = await inspectionDemo(conn, dbPath, dir, now);
       const hits = await readHits(conn);
       const queue = await listCases(conn);
       const ids = await caseHitIds(conn);
       return {
         grouped,
         report,
+        inspection,
         queue,
         caseCard: caseScore(
           queue.map((c) => ({ case_id: c.case_id, pattern: c.pattern, jr_ids: ids.get(c.case_id) ?? [] })),
@@ -169,10 +174,65 @@ async function cityDemo(demoDb: string, piiKey: string): Promise<string> {
       .split('\n')
       .map((l) => `   ${l}`)
       .join('\n'),
+    formatInspection(out.inspection, dbPath),
+    '',
     `晨报: ${out.report.paths.html}`,
+    `抽取: ${out.inspection.draw.draw_id} (${out.inspection.verified.ok ? '核验通过' : '核验未通过'}), 公开记录 ${out.inspection.published.files.html}`,
+    `证据包: ${out.inspection.bundle?.file ?? '-'}`,
     '',
   ].join('\n');
 }
+
+/** The demo's 双随机 plan over the generated registry: half the pharmacies, two hospitals, teams of two. */
+const DEMO_PLAN = (from: string, to: string) => `plan_id: demo-${from}
+period: { from: '${from}', to: '${to}' }
+strata:
+  - { name: 零售药店, filter: { fixmedins_type: '2' }, ratio_pct: 50 }
+  - { name: 医院, filter: { fixmedins_type: '1' }, count: 2 }
+inspectors_per_target: 2
+max_targets_per_inspector: 2
+exclude_inspected_within_months: 6
+directed: { min_case_risk: 50, max_targets: 2 }
+`;
+
+/**
+ * Part three: what inspectors get. A 双随机 draw over the generated registries (prepared, drawn
+ * on a public seed, verified by re-computing it, published), and the evidence bundle of the
+ * queue's first case.
+ */
+async function inspectionDemo(conn: DuckDBConnection, dbPath: string, dir: string, now: string) {
+  const ctx = { now, actor: 'demo', dbPath };
+  const day = chinaDay(now);
+  const planFile = path.join(dir, 'draw-plan.yaml');
+  const planText = DEMO_PLAN(day, addDays(day, 90));
+  writeFileSync(planFile, planText);
+  const args = { plan_text: planText, plan_file: planFile };
+  const prepared = await prepareDraw(conn, args, ctx);
+  const { draw } = await runDraw(conn, { ...args, public_seed: `${day} 演示公开种子` }, ctx);
+  const verified = await verifyDraw(conn, { draw_id: draw.draw_id });
+  const published = await publishDraw(conn, { draw_id: draw.draw_id, out_dir: publicDirOf(dbPath) }, ctx);
+  const [top] = await listCases(conn, { limit: 1 });
+  const bundle = top ? await writeBundle(conn, { case_id: top.case_id, outDir: bundlesDirOf(dbPath), role: '检查组长' }, ctx) : undefined;
+  return { planFile, prepared, draw, verified, published, bundle };
+}
+
+function formatInspection(i: Awaited<ReturnType<typeof inspectionDemo>>, dbPath: string): string {
+  const doc = i.draw.document;
+  return [
+    `10) 双随机抽取 (${i.planFile}; 算法 fundwatch-draw-1, 合同 §9): 计划哈希 ${i.prepared.plan_hash.slice(0, 16)}… 先于种子公布`,
+    table(
+      ['方式', '分层', '机构', '检查人员'],
+      [
+        ...doc.random.map((t) => ['随机', t.stratum, t.fixmedins_code, t.unstaffed ? '(无可派人员)' : t.inspectors.join(', ')]),
+        ...doc.directed.map((t) => ['定向', '-', t.fixmedins_code, '-']),
+      ],
+    ),
+    `   核验 (fundwatch draw verify ${i.draw.draw_id}): ${i.verified.ok ? '重新计算结果与记录一致' : `不一致: ${i.verified.mismatches.join(', ')}`}; 公开记录 (一公开, 截止 ${i.published.deadline_on}): ${i.published.files.html}`,
+    `11) 证据包 (飞行检查): ${i.bundle ? `${i.bundle.file} (线索 ${i.bundle.case_id}, ${i.bundle.files.length} 个文件, manifest SHA-256 ${i.bundle.manifest_sha256.slice(0, 16)}…; 核对: fundwatch --db ${dbPath} bundle verify <zip>)` : '队列为空, 未生成'}`,
+  ].join('\n');
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** The first 07:00 (Beijing) at or after `now`: the morning report that will list what exists now. */
 function nextMorning(now: string): string {
