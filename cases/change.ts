@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { addWorkdays, chinaDay } from '../core/calendar.js';
 import { FundwatchError } from '../core/errors.js';
 import type { StageContext } from '../core/stage.js';
-import { text as str } from '../store/index.js';
+import { inTransaction as inStoreTransaction, text as str } from '../store/index.js';
 import { requireActor } from './actor.js';
 import { appendAudit } from './group.js';
 import { DUE_WORKDAYS, isState, transitionProblem, type TransitionInput } from './workflow.js';
@@ -55,23 +55,9 @@ export function checkVersion(caseId: string, c: Current, version: number): void 
     );
 }
 
-/**
- * Runs `fn` in one transaction. Two writers that race on the same case both pass the version check
- * in their own snapshot; DuckDB then refuses the second commit with a write conflict, which is the
- * same stale-version refusal to the user.
- */
-export async function inTransaction<T>(conn: DuckDBConnection, caseId: string, fn: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const out = await fn();
-    await conn.run('COMMIT');
-    return out;
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    if (err instanceof Error && /conflict/i.test(err.message) && !(err instanceof FundwatchError))
-      throw new FundwatchError('refused', `线索 ${caseId} 正被他人同时修改, 未作任何改动; 请先查看最新版本再操作`, { cause: err });
-    throw err;
-  }
+/** One transaction on a case; a racing edit of it is refused like a stale version. */
+export function inTransaction<T>(conn: DuckDBConnection, caseId: string, fn: () => Promise<T>): Promise<T> {
+  return inStoreTransaction(conn, fn, `线索 ${caseId} 正被他人同时修改, 未作任何改动; 请先查看最新版本再操作`);
 }
 
 export interface TransitionArgs extends TransitionInput {

@@ -4,7 +4,7 @@ import type { StageContext } from '../core/stage.js';
 import { formatIssue } from '../core/diagnostics/index.js';
 import { FundwatchError } from '../core/errors.js';
 import { logger } from '../core/logger.js';
-import { text } from '../store/index.js';
+import { inTransaction as inStoreTransaction, text } from '../store/index.js';
 import { directedTargets, type DirectedTarget } from './directed.js';
 import { computeDraw, hashesOf, type ComputedDraw } from './draw.js';
 import { readFrames } from './frames.js';
@@ -88,19 +88,9 @@ function planOf(a: PlanArgs): Plan {
   return parsed.plan;
 }
 
-/** One transaction; a write conflict with a concurrent change becomes a refusal that changed nothing. */
-export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const out = await fn();
-    await conn.run('COMMIT');
-    return out;
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    if (err instanceof Error && /conflict/i.test(err.message) && !(err instanceof FundwatchError))
-      throw new FundwatchError('refused', '另一抽查操作正在同时进行, 未作任何改动; 请稍后重试', { cause: err });
-    throw err;
-  }
+/** One transaction on the draw record; a racing change is refused, nothing changed. */
+export function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  return inStoreTransaction(conn, fn, '另一抽查操作正在同时进行, 未作任何改动; 请稍后重试');
 }
 
 const ts = (col: string) => `strftime(${col}, '%Y-%m-%d %H:%M:%S')`;

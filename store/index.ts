@@ -3,3 +3,4 @@ export { openStore, type OpenOptions, type Store } from './open.js';
 export { listMigrations, migrate, type Migration } from './migrate.js';
 export { tableCounts, type TableCount } from './counts.js';
 export { text } from './values.js';
+export { inTransaction } from './transaction.js';

@@ -35,6 +35,7 @@ import { prng } from './support/random.js';
 import { loadRegistry, randomRegistry, ROLES, vectorRegistry, type TestInspector, type TestInstitution } from './support/registry.js';
 import { openTestDb, type TestDb } from './support/store.js';
 import { tempDir } from './support/temp.js';
+import { refusalOf } from './support/errors.js';
 
 const tmp = tempDir('draw');
 // A copy of the contract's worked examples (shared/spec/draw-vectors.json), kept in the repository so that a clone alone runs the test.
@@ -66,15 +67,7 @@ max_targets_per_inspector: 3
 const planArgs = (text: string = PLAN) => ({ plan_text: text, plan_file: 'plan.yaml' });
 const ctx = (now = '2026-09-20 08:00:00') => ({ now, actor: '张三' });
 
-const reasonOf = async (p: Promise<unknown>): Promise<FundwatchError> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FundwatchError) return err;
-    throw err;
-  }
-  throw new Error('expected a FundwatchError');
-};
+const reasonOf = refusalOf;
 
 describe('fundwatch-draw-1 reproduces draw-vectors.json', () => {
   it.each(VECTORS.map((v, i) => [i + 1, v] as const))(

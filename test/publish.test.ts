@@ -9,7 +9,6 @@ import { registerDraw } from '../cli/commands/draw.js';
 import { registerStatus } from '../cli/commands/status.js';
 import { addWorkdays } from '../core/calendar.js';
 import { nowText } from '../core/clock.js';
-import { FundwatchError } from '../core/errors.js';
 import { inspectionRegistries, knowledgeTables } from '../generator/index.js';
 import {
   publicationDeadline,
@@ -31,6 +30,7 @@ import { hit } from './support/hits.js';
 import { loadRegistry, type TestInspector, type TestInstitution } from './support/registry.js';
 import { openTestDb, type TestDb } from './support/store.js';
 import { tempDir } from './support/temp.js';
+import { refusalOf } from './support/errors.js';
 
 const tmp = tempDir('publish');
 
@@ -68,15 +68,7 @@ const planArgs = (text: string = PLAN) => ({ plan_text: text, plan_file: 'plan.y
 const DRAWN = '2026-09-30 02:00:00';
 const ctx = (now: string) => ({ now, actor: '张三' });
 
-const reasonOf = async (p: Promise<unknown>): Promise<FundwatchError> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FundwatchError) return err;
-    throw err;
-  }
-  throw new Error('expected a FundwatchError');
-};
+const reasonOf = refusalOf;
 
 /** The entries of a zip (an XLSX) by name, inflated: read from the central directory, as any unzip does. */
 function unzip(buf: Buffer): Map<string, string> {

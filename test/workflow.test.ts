@@ -14,22 +14,14 @@ import {
 import { FundwatchError } from '../core/errors.js';
 import { writeHits } from '../score/index.js';
 import { migrate } from '../store/migrate.js';
+import { refusalOf } from './support/errors.js';
 import { hit } from './support/hits.js';
 import { openTestDb, type TestDb } from './support/store.js';
 
 const rows = async (db: TestDb, sql: string) =>
   (await db.conn.runAndReadAll(sql)).getRows().map((r) => r.map((v) => (v === null ? null : String(v))));
 
-/** The error a refused change throws, with its code and message. */
-async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof FundwatchError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('the change was not refused');
-}
+const refusal = refusalOf;
 
 describe('the transition check (cases/workflow.ts)', () => {
   it('allows the workflow moves and explains the ones it refuses', () => {
@@ -128,7 +120,7 @@ describe('the case workflow (cases/change.ts, cases/merge.ts, real DuckDB)', () 
       await refusal(
         transitionCase(db.conn, { case_id: caseId, version: 1, to: 'confirmed' }, { now: '2026-09-30 02:00:00', actor: '张三' }),
       ),
-    ).toEqual({
+    ).toMatchObject({
       code: 'refused',
       message: `线索 ${caseId}: 不能从 待初审 (new) 转到 确认 (confirmed): 只能转到 初审 (triaged)、驳回 (dismissed)`,
     });
