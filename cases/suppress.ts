@@ -5,6 +5,7 @@ import { logger } from '../core/logger.js';
 import { text as str } from '../store/index.js';
 import type { StageContext } from '../core/stage.js';
 import { requireActor } from './actor.js';
+import { addDays } from '../core/calendar.js';
 
 const log = logger('suppress');
 
@@ -108,8 +109,6 @@ function matchSql(h: string, s: string): string {
 
 /** Active at `$now`: not ended, and its last day not passed. */
 const activeSql = (s: string) => `${s}.ended_at IS NULL AND ${s}.expires_on >= CAST($now AS DATE)`;
-
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Parses a suppression's input against the schema and today's date; every issue in one usage error. */
 export function parseSuppression(args: unknown, today: string): z.output<typeof SuppressionInput> {

@@ -48,7 +48,20 @@ export function addWorkdays(day: string, n: number): string {
   return chineseDays.findWorkday(n, day);
 }
 
-/** The date in China (UTC+8, no daylight saving) of a UTC timestamp written 'YYYY-MM-DD HH:MM:SS'. */
+/** China has kept UTC+8 all year since 1991: a fixed offset, no time-zone database needed. */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** China's wall-clock time, 'YYYY-MM-DD HH:MM', of a UTC timestamp written 'YYYY-MM-DD HH:MM:SS'. */
+export function chinaTime(utc: string): string {
+  return new Date(Date.parse(`${utc.replace(' ', 'T')}Z`) + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The date in China of a UTC timestamp written 'YYYY-MM-DD HH:MM:SS'. */
 export function chinaDay(utc: string): string {
-  return new Date(Date.parse(`${utc.replace(' ', 'T')}Z`) + 8 * 3_600_000).toISOString().slice(0, 10);
+  return chinaTime(utc).slice(0, 10);
+}
+
+/** The calendar date `n` days after `day` (yyyy-MM-dd; calendar days, not working days). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }

@@ -1,5 +1,6 @@
 import { esc } from '../reports/index.js';
 import type { PublicRecord, PublicTarget } from './public.js';
+import { chinaTime } from '../core/calendar.js';
 
 /**
  * The public record as one self-contained HTML page in Chinese (pure): no script, no external
@@ -20,10 +21,6 @@ th { background: #f5f7fa; }
 .mode-random { background: #e6f0fa; color: #1f5fa8; } .mode-directed { background: #fdecea; color: #b42318; }
 .muted { color: #9aa5b1; } code { font-size: 12px; word-break: break-all; }
 `;
-
-/** Beijing wall-clock time of a UTC store timestamp, to the minute. */
-const beijing = (utc: string): string =>
-  new Date(Date.parse(`${utc.replace(' ', 'T')}Z`) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 const cell = (v: string): string => `<td>${esc(v)}</td>`;
 
@@ -66,7 +63,7 @@ export function renderPublicHtml(r: PublicRecord): string {
     ? `<h2>本计划的其他抽取</h2><table><thead><tr><th>抽取编号</th><th>抽取时间 (北京时间)</th><th>状态</th><th>取代理由</th></tr></thead><tbody>${r.others
         .map(
           (o) =>
-            `<tr data-draw="${esc(o.draw_id)}">${cell(o.draw_id)}${cell(beijing(o.drawn_at))}${cell(o.superseded_by ? `已被 ${o.superseded_by} 取代` : '现行')}${cell(o.supersede_reason ?? '')}</tr>`,
+            `<tr data-draw="${esc(o.draw_id)}">${cell(o.draw_id)}${cell(chinaTime(o.drawn_at))}${cell(o.superseded_by ? `已被 ${o.superseded_by} 取代` : '现行')}${cell(o.supersede_reason ?? '')}</tr>`,
         )
         .join('')}</tbody></table>`
     : '';
@@ -76,7 +73,7 @@ export function renderPublicHtml(r: PublicRecord): string {
 <title>双随机抽查结果公开 · ${esc(r.plan_id)}</title><style>${STYLE}</style></head>
 <body data-draw-id="${esc(r.draw_id)}">
 <h1>医保基金双随机抽查结果公开</h1>
-<p class="meta">抽查计划 ${esc(r.plan_id)} · 抽取编号 ${esc(r.draw_id)} · 抽取于 ${esc(beijing(r.drawn_at))} (北京时间) · 公开于 ${esc(beijing(r.published_at))} · 公开期限 ${esc(r.deadline_on)}</p>
+<p class="meta">抽查计划 ${esc(r.plan_id)} · 抽取编号 ${esc(r.draw_id)} · 抽取于 ${esc(chinaTime(r.drawn_at))} (北京时间) · 公开于 ${esc(chinaTime(r.published_at))} · 公开期限 ${esc(r.deadline_on)}</p>
 ${banner}
 <h2>检查事项</h2>
 <p>检查期间 ${esc(r.period.from)} 至 ${esc(r.period.to)}; 每家检查对象配备检查人员 ${r.inspectors_per_target} 名, 由系统从检查人员名录中随机抽取, 与检查对象有利害关系者回避。</p>
@@ -90,7 +87,7 @@ ${targetTable(directed, '本次无定向检查对象')}
 <p>已登记检查结果 ${r.results} 家; 结果登记后本记录更新公开。</p>
 ${others}
 <h2>如何核验</h2>
-<p>抽取按公开算法 ${esc(r.algorithm)} 进行: 先于 ${esc(beijing(r.prepared_at))} 公布计划与名录的哈希, 再以事先无法预知的公开随机种子抽取。任何人可依据公开记录文件 (fundwatch draw export ${esc(r.draw_id)}) 复算检查对象。</p>
+<p>抽取按公开算法 ${esc(r.algorithm)} 进行: 先于 ${esc(chinaTime(r.prepared_at))} 公布计划与名录的哈希, 再以事先无法预知的公开随机种子抽取。任何人可依据公开记录文件 (fundwatch draw export ${esc(r.draw_id)}) 复算检查对象。</p>
 <table><tbody>
 <tr><th>公开随机种子</th><td><code>${esc(r.public_seed)}</code></td></tr>
 <tr><th>plan_hash</th><td><code>${esc(r.plan_hash)}</code></td></tr>

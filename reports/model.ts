@@ -1,5 +1,5 @@
 import { FundwatchError } from '../core/errors.js';
-import { chinaDay } from '../core/calendar.js';
+import { chinaDay, chinaTime } from '../core/calendar.js';
 
 /**
  * The morning report's data (pure: no DuckDB). scope.ts reads it from the store, html.ts,
@@ -98,11 +98,10 @@ const dateText = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 /** Milliseconds since the epoch of a store timestamp ('YYYY-MM-DD HH:MM:SS', UTC). */
 export const utcMs = (t: string): number => Date.parse(`${t.replace(' ', 'T')}Z`);
 
-/** A store timestamp (UTC) as Asia/Shanghai wall-clock text, 'YYYY-MM-DD HH:MM'. */
-export const shanghaiText = (t: string): string => utcText(utcMs(t) + SHANGHAI_OFFSET_MS).slice(0, 16);
+/** A store timestamp (UTC) as Asia/Shanghai wall-clock text, 'YYYY-MM-DD HH:MM' (core/calendar.ts). */
+export const shanghaiText = chinaTime;
 
-/** The Asia/Shanghai date (yyyy-MM-dd) at a UTC store timestamp. */
-/** The Beijing date of a UTC timestamp (core/calendar.ts). */
+/** The Asia/Shanghai date (yyyy-MM-dd) at a UTC store timestamp (core/calendar.ts). */
 export const shanghaiDate = chinaDay;
 
 /** The report's time window for morning `date`: all bounds in UTC store text. */

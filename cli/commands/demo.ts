@@ -11,10 +11,10 @@ import { runDetectors, runnableDetectors } from '../../detectors/index.js';
 import { detect, detectableRules, knowledgeOrThrow } from '../../rules/index.js';
 import { caseHitIds, formatGroupSummary, groupCases, listCases } from '../../cases/index.js';
 import { bundlesDirOf, writeBundle } from '../../bundle/index.js';
-import { chinaDay } from '../../core/calendar.js';
+import { addDays, chinaDay } from '../../core/calendar.js';
 import { nowText } from '../../core/clock.js';
 import { prepareDraw, publicDirOf, publishDraw, runDraw, verifyDraw } from '../../inspection/index.js';
-import { formatMorningSummary, reportsDirOf, writeMorningReport } from '../../reports/index.js';
+import { formatMorningSummary, morningWindow, reportsDirOf, writeMorningReport } from '../../reports/index.js';
 import { caseScore, formatCaseScore, formatScorecard, readHits, scorecard, trueHitIds } from '../../score/index.js';
 import { tableCounts } from '../../store/index.js';
 import { warnDemoKey, withStore } from '../context.js';
@@ -232,13 +232,10 @@ function formatInspection(i: Awaited<ReturnType<typeof inspectionDemo>>, dbPath:
   ].join('\n');
 }
 
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-/** The first 07:00 (Beijing) at or after `now`: the morning report that will list what exists now. */
+/** The first morning report whose 07:00 (Beijing) cutoff is after `now`: the one that will list what exists now. */
 function nextMorning(now: string): string {
-  const beijing = new Date(Date.parse(`${now.replace(' ', 'T')}Z`) + 8 * 3_600_000);
-  const day = beijing.getUTCHours() < 7 ? beijing : new Date(beijing.getTime() + 86_400_000);
-  return day.toISOString().slice(0, 10);
+  const today = chinaDay(now);
+  return now < morningWindow(today).cutoff ? today : addDays(today, 1);
 }
 
 /** What landed, in the words a supervisor would use. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { invoke } from '../../api/index.js';
+import { chinaTime } from '../../core/calendar.js';
 import type { JobListing, JobRun } from '../../jobs/index.js';
 import { contextOf } from '../context.js';
 import { table } from '../format.js';
@@ -8,8 +9,7 @@ const OUTCOMES: Record<string, string> = { running: '运行中', ok: '成功', f
 const TRIGGERS: Record<string, string> = { schedule: '定时', manual: '手动', 'catch-up': '补跑' };
 
 /** A UTC timestamp shown in Beijing time, as the schedules are written. */
-const beijing = (utc: string | null) =>
-  utc ? new Date(Date.parse(`${utc.replace(' ', 'T')}Z`) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '-';
+const beijing = (utc: string | null) => (utc ? chinaTime(utc) : '-');
 
 const countsText = (r: JobRun) =>
   r.error ??
