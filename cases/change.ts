@@ -17,7 +17,7 @@ export interface Changed {
   readonly state: string;
 }
 
-interface Current {
+export interface Current {
   readonly state: string;
   readonly version: number;
   readonly assignee: string | null;
@@ -60,6 +60,25 @@ export function inTransaction<T>(conn: DuckDBConnection, caseId: string, fn: () 
   return inStoreTransaction(conn, fn, `线索 ${caseId} 正被他人同时修改, 未作任何改动; 请先查看最新版本再操作`);
 }
 
+/**
+ * The frame of every versioned change of one case: its actor required, one transaction, the case
+ * read and its version checked against the one the user saw, then `fn` with both.
+ */
+export async function changeCase<T>(
+  conn: DuckDBConnection,
+  caseId: string,
+  version: number,
+  ctx: ChangeContext,
+  fn: (c: Current, actor: string) => Promise<T>,
+): Promise<T> {
+  const actor = requireActor(ctx);
+  return inTransaction(conn, caseId, async () => {
+    const c = await currentCase(conn, caseId);
+    checkVersion(caseId, c, version);
+    return fn(c, actor);
+  });
+}
+
 export interface TransitionArgs extends TransitionInput {
   readonly case_id: string;
   readonly version: number;
@@ -71,10 +90,7 @@ export interface TransitionArgs extends TransitionInput {
  * in the audit log.
  */
 export async function transitionCase(conn: DuckDBConnection, a: TransitionArgs, ctx: ChangeContext): Promise<Changed> {
-  const actor = requireActor(ctx);
-  return inTransaction(conn, a.case_id, async () => {
-    const c = await currentCase(conn, a.case_id);
-    checkVersion(a.case_id, c, a.version);
+  return changeCase(conn, a.case_id, a.version, ctx, async (c, actor) => {
     const problem = transitionProblem(c.state, a, c);
     if (problem) throw new FundwatchError('refused', `线索 ${a.case_id}: ${problem}`);
     const to = a.to;
@@ -128,10 +144,7 @@ export interface AssignArgs {
 
 /** Assigns a case to a person (经办人), version checked, in the audit log. */
 export async function assignCase(conn: DuckDBConnection, a: AssignArgs, ctx: ChangeContext): Promise<Changed> {
-  const actor = requireActor(ctx);
-  return inTransaction(conn, a.case_id, async () => {
-    const c = await currentCase(conn, a.case_id);
-    checkVersion(a.case_id, c, a.version);
+  return changeCase(conn, a.case_id, a.version, ctx, async (c, actor) => {
     const assignee = a.assignee.trim() || null;
     await conn.run(
       `UPDATE case_file SET assignee = $assignee, version = version + 1, updated_at = CAST($now AS TIMESTAMP) WHERE case_id = $id`,

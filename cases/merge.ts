@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { FundwatchError } from '../core/errors.js';
 import { text as str } from '../store/index.js';
 import { requireActor } from './actor.js';
-import { checkVersion, currentCase, inTransaction, type ChangeContext, type Changed } from './change.js';
+import { changeCase, checkVersion, currentCase, inTransaction, type ChangeContext, type Changed } from './change.js';
 import { appendAudit, refigure } from './group.js';
 import { caseIdOf } from './subject.js';
 
@@ -73,13 +73,11 @@ export interface DetachArgs {
  * new case's key is the old key plus the hit's id, so its id is stable too; it starts as 待初审.
  */
 export async function detachHit(conn: DuckDBConnection, a: DetachArgs, ctx: ChangeContext): Promise<Changed> {
-  const actor = requireActor(ctx);
+  requireActor(ctx); // before looking the hit up: a change without an actor is refused as such
   const from = (await conn.runAndReadAll('SELECT case_id FROM case_hit WHERE jr_id = $jr', { jr: a.jr_id })).getRows()[0];
   if (!from) throw new FundwatchError('usage', `命中 ${a.jr_id} 不在任何线索中 (见 fundwatch cases show <线索>)`);
   const caseId = str(from[0]);
-  return inTransaction(conn, caseId, async () => {
-    const c = await currentCase(conn, caseId);
-    checkVersion(caseId, c, a.version);
+  return changeCase(conn, caseId, a.version, ctx, async (c, actor) => {
     const count = (await conn.runAndReadAll('SELECT count(*) FROM case_hit WHERE case_id = $id', { id: caseId })).getRows()[0]?.[0];
     if (Number(count) < 2) throw new FundwatchError('refused', `命中 ${a.jr_id} 是线索 ${caseId} 唯一的命中, 无需拆分`);
     const key = `${await keyOf(conn, caseId)}|detached:${a.jr_id}`;
