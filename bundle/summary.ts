@@ -1,10 +1,10 @@
 import { DISMISS_REASONS, SEVERITY_NAMES, STATES, SUBJECT_NAMES } from '../cases/index.js';
 import type { BundleData } from './gather.js';
+import { nameOf } from '../contract/codes.js';
 
 /** The summary page (pure): one self-contained Chinese HTML file, no script, no outside resource. */
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const name = (table: Readonly<Record<string, string>>, k: string) => table[k] ?? k;
 
 const ACTIONS: Readonly<Record<string, string>> = {
   created: '建立线索',
@@ -30,7 +30,7 @@ function auditText(action: string, after: unknown): string {
   if (!after || typeof after !== 'object') return '';
   const a = after as Record<string, unknown>;
   const parts: string[] = [];
-  if (typeof a['state'] === 'string') parts.push(`状态 → ${name(STATES, a['state'])}`);
+  if (typeof a['state'] === 'string') parts.push(`状态 → ${nameOf(STATES, a['state'])}`);
   if (typeof a['assignee'] === 'string') parts.push(`经办 ${a['assignee'] || '(无)'}`);
   if (typeof a['amount'] === 'number') parts.push(`金额 ${a['amount'].toFixed(2)} 元`);
   if (typeof a['hit_count'] === 'number') parts.push(`命中 ${a['hit_count']} 条`);
@@ -43,7 +43,12 @@ function auditText(action: string, after: unknown): string {
 /** The timeline: the audit log and the hits by the day they happened, in time order. */
 export function timelineOf(d: BundleData): Event[] {
   const events: Event[] = [
-    ...d.detail.audit.map((a) => ({ at: a.happened_at, kind: name(ACTIONS, a.action), who: a.actor, what: auditText(a.action, a.after) })),
+    ...d.detail.audit.map((a) => ({
+      at: a.happened_at,
+      kind: nameOf(ACTIONS, a.action),
+      who: a.actor,
+      what: auditText(a.action, a.after),
+    })),
     ...d.detail.hits.map((h) => ({
       at: h.occurred_on,
       kind: h.withdrawn ? '命中 (已撤回)' : '违规发生',
@@ -67,20 +72,20 @@ export function renderSummary(d: BundleData, meta: { createdAt: string; actor: s
     ['线索', c.case_id],
     ['标题', c.title],
     ['模式', `${d.patternName} (${c.pattern})`],
-    ['主体', `${name(SUBJECT_NAMES, c.subject_kind)} ${c.subject_key || '-'}`],
+    ['主体', `${nameOf(SUBJECT_NAMES, c.subject_kind)} ${c.subject_key || '-'}`],
     ['机构', `${c.fixmedins_name} (${c.fixmedins_code})`],
     ['期间', c.period],
-    ['状态', `${name(STATES, c.state)}  版本 ${c.version}`],
+    ['状态', `${nameOf(STATES, c.state)}  版本 ${c.version}`],
     ['经办人', c.assignee ?? '-'],
     ['办理期限', c.due_on ?? '-'],
-    ['严重程度', name(SEVERITY_NAMES, c.sev_deg)],
+    ['严重程度', nameOf(SEVERITY_NAMES, c.sev_deg)],
     ['涉及金额', `${c.amount.toFixed(2)} 元 (每条违规明细只计一次, 见 amounts.csv; ${offending} 条违规项)`],
-    ...(c.dismiss_reason ? [['驳回理由', name(DISMISS_REASONS, c.dismiss_reason)] as [string, string]] : []),
+    ...(c.dismiss_reason ? [['驳回理由', nameOf(DISMISS_REASONS, c.dismiss_reason)] as [string, string]] : []),
     ...(c.recover_amt !== null ? [['追回金额', `${c.recover_amt.toFixed(2)} 元`] as [string, string]] : []),
   ];
   const risk = [
     ['金额', String(p?.amount ?? 0), `${c.amount.toFixed(2)} 元`],
-    ['严重程度', String(p?.severity ?? 0), name(SEVERITY_NAMES, c.sev_deg)],
+    ['严重程度', String(p?.severity ?? 0), nameOf(SEVERITY_NAMES, c.sev_deg)],
     ['多源印证', String(p?.agreement ?? 0), `${i?.sources ?? 0} 个规则/检测器`],
     ['历史', String(p?.history ?? 0), `此前确认 ${i?.confirmedBefore ?? 0} 件`],
     ['合计', c.risk.toFixed(1), '0–100'],
@@ -107,7 +112,7 @@ ${table(
     `${h.rule_id}@${h.rule_version}${h.withdrawn ? ' (已撤回)' : ''}`,
     h.occurred_on,
     h.vola_amt.toFixed(2),
-    name(SEVERITY_NAMES, h.sev_deg),
+    nameOf(SEVERITY_NAMES, h.sev_deg),
     h.vola_cont,
   ]),
 )}

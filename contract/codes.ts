@@ -15,6 +15,11 @@ export function codesOf<K extends string>(table: Readonly<Record<K, string>>): [
   return Object.keys(table) as [K, ...K[]];
 }
 
+/** The Chinese name of a code in a table (code tables, states, patterns …), or the code itself when the table has none. */
+export function nameOf(table: CodeTable, code: string): string {
+  return table[code] ?? code;
+}
+
 /** 医疗类别: national classes. */
 export const MED_TYPE = {
   '11': '普通门诊',

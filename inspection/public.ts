@@ -3,6 +3,7 @@ import { addWorkdays, chinaDay } from '../core/calendar.js';
 import type { HashedPlan, Stratum } from './plan.js';
 import { outcomeName } from './outcomes.js';
 import type { DrawRecord } from './record.js';
+import { nameOf } from '../contract/codes.js';
 
 /**
  * The public record of a draw (一公开), as people read it (pure): what is inspected, which targets,
@@ -103,7 +104,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   specialty: '专科',
 };
 
-const codeName = (table: Readonly<Record<string, string>>, code: string | null): string => (code === null ? '' : (table[code] ?? code));
+const codeName = (table: Readonly<Record<string, string>>, code: string | null): string => (code === null ? '' : nameOf(table, code));
 
 function scopeOf(s: Stratum): string {
   const parts = Object.entries(s.filter).map(([f, v]) => {

@@ -3,6 +3,7 @@ import { FIXMEDINS_TYPE, HOSP_LV } from '../contract/codes.js';
 import { FundwatchError } from '../core/errors.js';
 import { text } from '../store/index.js';
 import { registryTargets } from './frames.js';
+import { nameOf } from '../contract/codes.js';
 
 /**
  * The inspection-target registry as draws see it (`draw targets`): each institution with its type,
@@ -43,8 +44,8 @@ export interface TargetList {
 }
 
 const orNull = (v: DuckDBValue | undefined): string | null => (v === null || v === undefined ? null : text(v));
-const nameOf = (table: Readonly<Record<string, string>>, code: string | null | undefined): string | null =>
-  code === null || code === undefined ? null : (table[code] ?? code);
+const nameOrNull = (table: Readonly<Record<string, string>>, code: string | null | undefined): string | null =>
+  code === null || code === undefined ? null : nameOf(table, code);
 
 /** `draw targets`: the current registry with last inspections, or one institution and its history. */
 export async function listTargets(conn: DuckDBConnection, a: { fixmedins_code?: string | undefined }): Promise<TargetList> {
@@ -54,9 +55,9 @@ export async function listTargets(conn: DuckDBConnection, a: { fixmedins_code?: 
     fixmedins_code: t.fixmedins_code,
     fixmedins_name: t.fields.fixmedins_name ?? null,
     fixmedins_type: t.fields.fixmedins_type ?? null,
-    type_name: nameOf(FIXMEDINS_TYPE, t.fields.fixmedins_type),
+    type_name: nameOrNull(FIXMEDINS_TYPE, t.fields.fixmedins_type),
     hosp_lv: t.fields.hosp_lv ?? null,
-    level_name: nameOf(HOSP_LV, t.fields.hosp_lv),
+    level_name: nameOrNull(HOSP_LV, t.fields.hosp_lv),
     admdvs: t.fields.admdvs ?? null,
     registry_last: t.registry_last,
     result_last: t.result_last,

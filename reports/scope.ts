@@ -13,8 +13,8 @@ import {
   type ReportCase,
   type TrendPoint,
 } from './model.js';
+import { nameOf } from '../contract/codes.js';
 
-const nameIn = (names: Record<string, string>, code: string): string => names[code] ?? code;
 const patternName = (p: string): string => (isPattern(p) ? PATTERNS[p] : p);
 const orNull = (v: DuckDBValue | undefined): string | null => (v === null || v === undefined ? null : s(v));
 
@@ -59,11 +59,11 @@ function toCase(r: readonly DuckDBValue[]): ReportCase {
     case_id: s(r[0]),
     is_new: r[15] === true,
     state,
-    state_name: nameIn(STATES, state),
+    state_name: nameOf(STATES, state),
     pattern,
     pattern_name: patternName(pattern),
     subject_kind: kind,
-    subject_name: nameIn(SUBJECT_NAMES, kind),
+    subject_name: nameOf(SUBJECT_NAMES, kind),
     subject_key: s(r[4]),
     fixmedins_code: s(r[5]),
     fixmedins_name: s(r[6]),
@@ -72,7 +72,7 @@ function toCase(r: readonly DuckDBValue[]): ReportCase {
     amount: Number(r[9]),
     risk: Number(r[10]),
     sev_deg: sev,
-    sev_name: nameIn(SEVERITY_NAMES, sev),
+    sev_name: nameOf(SEVERITY_NAMES, sev),
     assignee: orNull(r[12]),
     due_on: orNull(r[13]),
     created_at: s(r[14]),

@@ -7,8 +7,9 @@ import type { CreditRow } from '../../credit/index.js';
 import { contextOf } from '../context.js';
 import { actorOf, checkListOptions } from '../options.js';
 import { n, table } from '../format.js';
+import { nameOf } from '../../contract/codes.js';
 
-const stateName = (s: string) => (STATES as Record<string, string>)[s] ?? s;
+const stateName = (s: string) => nameOf(STATES, s);
 
 /** `fundwatch cases`: the case queue (hits grouped by subject, pattern and period) and one case's detail. */
 export function registerCases(program: Command): void {
@@ -55,7 +56,7 @@ export function registerCases(program: Command): void {
               c.risk.toFixed(1),
               stateName(c.state),
               c.pattern,
-              `${(SUBJECT_NAMES as Record<string, string>)[c.subject_kind] ?? c.subject_kind} ${c.subject_key}`,
+              `${nameOf(SUBJECT_NAMES, c.subject_kind)} ${c.subject_key}`,
               c.fixmedins_name,
               c.period,
               String(c.hit_count),
@@ -225,8 +226,8 @@ function formatCase(d: CaseDetail & { credit: CreditRow[] }): string {
   return [
     `线索 ${c.case_id}  ${c.title}`,
     `  状态 ${stateName(c.state)}  版本 ${c.version}  经办 ${c.assignee ?? '-'}  机构 ${c.fixmedins_name} (${c.fixmedins_code})`,
-    `  涉及金额 ${c.amount.toFixed(2)} 元 (每条违规明细只计一次)  ${(SEVERITY_NAMES as Record<string, string>)[c.sev_deg] ?? c.sev_deg}  命中 ${c.hit_count} 条${c.reopened_at ? `  因新事实于 ${c.reopened_at} 重新打开` : ''}`,
-    `  办理期限 ${c.due_on ?? '-'}${c.dismiss_reason ? `  驳回理由 ${(DISMISS_REASONS as Record<string, string>)[c.dismiss_reason] ?? c.dismiss_reason}${c.dismiss_note ? ` (${c.dismiss_note})` : ''}` : ''}${
+    `  涉及金额 ${c.amount.toFixed(2)} 元 (每条违规明细只计一次)  ${nameOf(SEVERITY_NAMES, c.sev_deg)}  命中 ${c.hit_count} 条${c.reopened_at ? `  因新事实于 ${c.reopened_at} 重新打开` : ''}`,
+    `  办理期限 ${c.due_on ?? '-'}${c.dismiss_reason ? `  驳回理由 ${nameOf(DISMISS_REASONS, c.dismiss_reason)}${c.dismiss_note ? ` (${c.dismiss_note})` : ''}` : ''}${
       c.recover_amt !== null || c.penalty_amt !== null
         ? `  追回金额 ${c.recover_amt?.toFixed(2) ?? '-'} 元  已追回 ${c.recovered_amt?.toFixed(2) ?? '-'} 元  罚款 ${c.penalty_amt?.toFixed(2) ?? '-'} 元`
         : ''

@@ -6,6 +6,7 @@ import { FundwatchError } from '../../core/errors.js';
 import type { CreditRow, RecomputeSummary } from '../../credit/index.js';
 import { contextOf } from '../context.js';
 import { n, table } from '../format.js';
+import { nameOf } from '../../contract/codes.js';
 
 /** `fundwatch credit show|recompute`: institution credit and practitioners' 医保支付资格 记分. Wiring only; the work is in credit/. */
 
@@ -13,9 +14,6 @@ const parseYear = (v: string): number => {
   if (!/^\d{4}$/.test(v)) throw new FundwatchError('usage', `--year 应为四位年份, 实际 ${JSON.stringify(v)}`);
   return Number(v);
 };
-
-const patternName = (p: string) => (PATTERNS as Record<string, string>)[p] ?? p;
-const stateName = (st: string) => (STATES as Record<string, string>)[st] ?? st;
 
 /** What each case added, from the row's detail (points for practitioners, the deduction for institutions). */
 function contributions(r: CreditRow): Map<string, string> {
@@ -46,8 +44,8 @@ function formatRows(rows: readonly CreditRow[]): string {
       String(r.year),
       r.subject_key,
       c.case_id,
-      patternName(c.pattern),
-      stateName(c.state),
+      nameOf(PATTERNS, c.pattern),
+      nameOf(STATES, c.state),
       c.amount.toFixed(2),
       c.confirmed_at ?? '',
       add.get(c.case_id) ?? '',
